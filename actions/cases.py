@@ -1,0 +1,123 @@
+"""Opening a case when a form is complete, cancelling a form, and telling a case's status."""
+
+from __future__ import annotations
+
+from actions import messages
+from actions.forms import CONTACT_DECLINED
+from actions.protocol import ActionResult, slot_set, text
+from actions.registry import ActionContext, registry
+from api.cases.citizen import department_label, describe_status
+from api.cases.models import CaseKind
+from api.cases.numbering import find_case_number
+from api.cases.schemas import NewCase
+from api.cases.service import open_case
+from api.departments.repository import DepartmentRepository
+from api.nlp import extract
+from api.routing import RoutingDecision
+
+FORM_KINDS = {
+    "report_form": CaseKind.report,
+    "inquiry_form": CaseKind.inquiry,
+    "human_form": CaseKind.human_request,
+}
+CASE_SLOTS = ("case_description", "case_location", "case_contact", "case_offer")
+# Spans worth keeping on the case for triage; personal data stays out of this list.
+TRIAGE_LABELS = {"PLACE", "FACILITY", "DATE"}
+
+
+def _reset_case_slots() -> list[dict[str, object]]:
+    return [slot_set(name, None) for name in CASE_SLOTS]
+
+
+def _last_form(ctx: ActionContext) -> str | None:
+    for event in reversed(ctx.tracker.events):
+        if event.get("event") == "active_loop" and event.get("name") in FORM_KINDS:
+            return str(event["name"])
+    return None
+
+
+@registry.register("action_open_case")
+def open_case_action(ctx: ActionContext) -> ActionResult:
+    tracker = ctx.tracker
+    form = _last_form(ctx)
+    description = tracker.slot("case_description")
+    if form is None or not description:
+        return ActionResult(responses=[text(messages.APOLOGY)], events=_reset_case_slots())
+    contact = tracker.slot("case_contact")
+    declined = contact in (None, CONTACT_DECLINED)
+    location = tracker.slot("case_location")
+    knowledge = ctx.knowledge
+
+    def route(case_text: str) -> RoutingDecision:
+        return knowledge.router.route(case_text)
+
+    message_id = tracker.latest_user_message_id() or "no-message-id"
+    triage_text = f"{description}\n{location or ''}"
+    case, _created = open_case(
+        ctx.session,
+        NewCase(
+            kind=FORM_KINDS[form],
+            channel=tracker.channel,
+            sender_id=tracker.sender_id,
+            description=description,
+            location=location,
+            contact=None if declined else contact,
+            contact_declined=declined,
+            idempotency_key=f"rasa:{tracker.sender_id}:{message_id}",
+        ),
+        route=route,
+        actor="bot",
+        entities=[
+            {"label": span.label, "text": span.text}
+            for span in extract(triage_text)
+            if span.label in TRIAGE_LABELS
+        ],
+    )
+    department = DepartmentRepository(ctx.session).get(case.department_code)
+    hours = department.first_response_target_hours if department else 8
+    next_steps = messages.NEXT_STEPS_NO_CONTACT if declined else messages.NEXT_STEPS_CONTACT
+    reply = "\n".join(
+        [
+            messages.CASE_OPENED[case.kind].format(
+                department=department_label(ctx.session, case.department_code)
+            ),
+            messages.CASE_NUMBER_LINE.format(number=case.case_number),
+            next_steps.format(hours=hours),
+            messages.STATUS_HINT.format(number=case.case_number),
+        ]
+    )
+    return ActionResult(
+        responses=[text(reply)],
+        events=[*_reset_case_slots(), slot_set("last_case_number", case.case_number)],
+    )
+
+
+@registry.register("action_prefill_case")
+def prefill_case(ctx: ActionContext) -> ActionResult:
+    """The message that reported the problem (or asked for a person) is the case's first draft;
+    the form's validation decides whether it says enough."""
+    return ActionResult(events=[slot_set("case_description", ctx.tracker.latest_text or None)])
+
+
+@registry.register("action_cancel_form")
+def cancel_form(ctx: ActionContext) -> ActionResult:
+    return ActionResult(responses=[text(messages.FORM_CANCELLED)], events=_reset_case_slots())
+
+
+@registry.register("action_decline_offer")
+def decline_offer(ctx: ActionContext) -> ActionResult:
+    return ActionResult(responses=[text(messages.OFFER_DECLINED)], events=_reset_case_slots())
+
+
+@registry.register("action_case_status")
+def case_status(ctx: ActionContext) -> ActionResult:
+    tracker = ctx.tracker
+    number = find_case_number(tracker.latest_entity("case_number") or "") or find_case_number(
+        tracker.latest_text
+    )
+    if number is None:
+        return ActionResult(responses=[text(messages.ASK_CASE_NUMBER)])
+    status = describe_status(ctx.session, number)
+    if status is None:
+        return ActionResult(responses=[text(messages.CASE_NOT_FOUND.format(number=number))])
+    return ActionResult(responses=[text(status)])

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from api.core.db import Base
+from api.core.types import UTCDateTime, utcnow
+
+
+class CaseKind(str, enum.Enum):
+    report = "report"  # something is broken, dirty or dangerous at a place
+    inquiry = "inquiry"  # a question the FAQ could not answer
+    human_request = "human_request"  # the citizen asked for a person
+
+
+class CaseStatus(str, enum.Enum):
+    new = "new"
+    in_progress = "in_progress"
+    waiting_citizen = "waiting_citizen"
+    resolved = "resolved"
+
+
+class CaseEventKind(str, enum.Enum):
+    created = "created"
+    assigned = "assigned"
+    transferred = "transferred"
+    commented = "commented"
+    status_changed = "status_changed"
+
+
+class Case(Base):
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_number: Mapped[str] = mapped_column(String(16), unique=True)
+    # Rasa may run an action twice; the key makes the second run find the first case.
+    idempotency_key: Mapped[str | None] = mapped_column(String(300), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(32), default=CaseStatus.new.value, index=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    sender_id: Mapped[str | None] = mapped_column(String(200), index=True)
+    department_code: Mapped[str] = mapped_column(ForeignKey("departments.code"), index=True)
+    routing_confidence: Mapped[float | None] = mapped_column(Float)
+    routing_alternatives: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    summary: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    location: Mapped[str | None] = mapped_column(Text)
+    contact: Mapped[str | None] = mapped_column(String(300))
+    contact_declined: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Non-personal spans picked out of the description (place, facility, date).
+    entities: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    assignee: Mapped[str | None] = mapped_column(String(200))
+    transfer_count: Mapped[int] = mapped_column(Integer, default=0)
+    resolution_message: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    events: Mapped[list[CaseEvent]] = relationship(
+        back_populates="case", order_by="CaseEvent.id", cascade="all, delete-orphan"
+    )
+
+
+class CaseEvent(Base):
+    """The case's history: every change, who made it and what it was before and after."""
+
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(200))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="events")
+
+
+class CaseNumberCounter(Base):
+    __tablename__ = "case_number_counters"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_value: Mapped[int] = mapped_column(Integer, default=0)

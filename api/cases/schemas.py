@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from api.cases.models import CaseKind, CaseStatus
+
+
+class RoutingAlternative(BaseModel):
+    department: str
+    confidence: float
+
+
+class NewCase(BaseModel):
+    """What any channel needs to open a case."""
+
+    kind: CaseKind
+    channel: str = Field(min_length=1, max_length=32)
+    sender_id: str | None = Field(default=None, max_length=200)
+    description: str = Field(min_length=1, max_length=5000)
+    location: str | None = Field(default=None, max_length=1000)
+    contact: str | None = Field(default=None, max_length=300)
+    contact_declined: bool = False
+    department: str | None = None  # routed automatically when None
+    idempotency_key: str | None = Field(default=None, max_length=300)
+
+    @field_validator("description")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("description must not be blank")
+        return value.strip()
+
+
+class CaseEventOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    kind: str
+    actor: str
+    data: dict[str, Any]
+    created_at: datetime
+
+
+class CaseSummaryOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    case_number: str
+    kind: str
+    status: str
+    channel: str
+    department: str = Field(validation_alias="department_code")
+    summary: str
+    assignee: str | None
+    transfer_count: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class CaseOut(CaseSummaryOut):
+    sender_id: str | None
+    description: str
+    location: str | None
+    contact: str | None
+    contact_declined: bool
+    routing_confidence: float | None
+    routing_alternatives: list[RoutingAlternative]
+    entities: list[dict[str, Any]]
+    resolution_message: str | None
+    resolved_at: datetime | None
+    events: list[CaseEventOut]
+
+
+class CaseList(BaseModel):
+    items: list[CaseSummaryOut]
+    total: int
+    limit: int
+    offset: int
+
+
+def _strip_required(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value.strip()
+
+
+class AssignIn(BaseModel):
+    assignee: str | None = Field(default=None, max_length=200, description="None unassigns")
+
+
+class TransferIn(BaseModel):
+    department: str = Field(min_length=1, max_length=64)
+    reason: str = Field(min_length=1, max_length=1000)
+
+    _reason = field_validator("reason")(_strip_required)
+
+
+class CommentIn(BaseModel):
+    body: str = Field(min_length=1, max_length=5000)
+
+    _body = field_validator("body")(_strip_required)
+
+
+class StatusIn(BaseModel):
+    status: CaseStatus
+    message: str | None = Field(
+        default=None, max_length=2000, description="citizen-readable message, required to resolve"
+    )

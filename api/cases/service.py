@@ -1,0 +1,196 @@
+"""Case logic: opening (idempotent), assigning, transferring, commenting, changing status.
+Never commits: the caller's unit of work does."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from api.cases.models import Case, CaseEvent, CaseEventKind, CaseStatus
+from api.cases.numbering import allocate_case_number
+from api.cases.repository import CaseRepository
+from api.cases.schemas import NewCase
+from api.core.errors import AppError, ConflictError, NotFoundError
+from api.core.types import utcnow
+from api.departments.service import get_department
+from api.routing import RoutingDecision
+from api.staff.auth import StaffPrincipal
+
+Router = Callable[[str], RoutingDecision]
+
+# Which status may follow which; resolved cases can be reopened.
+_TRANSITIONS: dict[CaseStatus, set[CaseStatus]] = {
+    CaseStatus.new: {CaseStatus.in_progress, CaseStatus.waiting_citizen, CaseStatus.resolved},
+    CaseStatus.in_progress: {CaseStatus.waiting_citizen, CaseStatus.resolved},
+    CaseStatus.waiting_citizen: {CaseStatus.in_progress, CaseStatus.resolved},
+    CaseStatus.resolved: {CaseStatus.in_progress},
+}
+_SUMMARY_CHARS = 60
+
+
+def _summary(description: str) -> str:
+    first_line = description.strip().splitlines()[0]
+    return (
+        first_line if len(first_line) <= _SUMMARY_CHARS else first_line[: _SUMMARY_CHARS - 1] + "…"
+    )
+
+
+def open_case(
+    session: Session,
+    new_case: NewCase,
+    *,
+    route: Router,
+    actor: str,
+    entities: list[dict[str, Any]] | None = None,
+    now: datetime | None = None,
+) -> tuple[Case, bool]:
+    """Opens a case, or returns the one already opened with the same idempotency key.
+    The second element says whether a new case was created."""
+    repository = CaseRepository(session)
+    if new_case.idempotency_key:
+        existing = repository.by_idempotency_key(new_case.idempotency_key)
+        if existing is not None:
+            return existing, False
+
+    now = now or utcnow()
+    if new_case.department:
+        department = get_department(session, new_case.department).code
+        confidence, alternatives = None, []
+    else:
+        decision = route(new_case.description)
+        department = decision.department
+        confidence = decision.confidence
+        alternatives = [
+            {"department": code, "confidence": score} for code, score in decision.alternatives
+        ]
+
+    case = Case(
+        case_number=allocate_case_number(session, now),
+        idempotency_key=new_case.idempotency_key,
+        kind=new_case.kind.value,
+        status=CaseStatus.new.value,
+        channel=new_case.channel,
+        sender_id=new_case.sender_id,
+        department_code=department,
+        routing_confidence=confidence,
+        routing_alternatives=alternatives,
+        summary=_summary(new_case.description),
+        description=new_case.description,
+        location=new_case.location,
+        contact=None if new_case.contact_declined else new_case.contact,
+        contact_declined=new_case.contact_declined,
+        entities=entities or [],
+        created_at=now,
+        updated_at=now,
+    )
+    try:
+        # A savepoint: a concurrent twin with the same key loses only this insert.
+        with session.begin_nested():
+            repository.add(case)
+            session.flush()
+    except IntegrityError:
+        if new_case.idempotency_key:
+            existing = repository.by_idempotency_key(new_case.idempotency_key)
+            if existing is not None:
+                return existing, False
+        raise
+    _record(session, case, CaseEventKind.created, actor, {"department": department}, now)
+    return case, True
+
+
+def get_case(session: Session, principal: StaffPrincipal, case_number: str) -> Case:
+    case = CaseRepository(session).readable_by_number(principal, case_number)
+    if case is None:
+        # The same answer whether the case does not exist or belongs to another department.
+        raise NotFoundError(f"case {case_number} not found")
+    return case
+
+
+def assign_case(
+    session: Session, principal: StaffPrincipal, case_number: str, assignee: str | None
+) -> Case:
+    case = get_case(session, principal, case_number)
+    before = case.assignee
+    case.assignee = assignee
+    _record(
+        session, case, CaseEventKind.assigned, principal.name, {"before": before, "after": assignee}
+    )
+    return case
+
+
+def transfer_case(
+    session: Session, principal: StaffPrincipal, case_number: str, department: str, reason: str
+) -> Case:
+    case = get_case(session, principal, case_number)
+    target = get_department(session, department)
+    if target.code == case.department_code:
+        raise ConflictError(f"case {case_number} is already with {target.code}")
+    if case.status == CaseStatus.resolved.value:
+        raise ConflictError(f"case {case_number} is resolved; reopen it before transferring")
+    before = case.department_code
+    case.department_code = target.code
+    case.transfer_count += 1
+    case.assignee = None
+    _record(
+        session,
+        case,
+        CaseEventKind.transferred,
+        principal.name,
+        {"before": before, "after": target.code, "reason": reason},
+    )
+    return case
+
+
+def comment_case(session: Session, principal: StaffPrincipal, case_number: str, body: str) -> Case:
+    case = get_case(session, principal, case_number)
+    _record(session, case, CaseEventKind.commented, principal.name, {"body": body})
+    return case
+
+
+def change_status(
+    session: Session,
+    principal: StaffPrincipal,
+    case_number: str,
+    status: CaseStatus,
+    message: str | None,
+) -> Case:
+    case = get_case(session, principal, case_number)
+    current = CaseStatus(case.status)
+    if status == current:
+        raise ConflictError(f"case {case_number} is already {status.value}")
+    if status not in _TRANSITIONS[current]:
+        raise ConflictError(f"case {case_number} cannot go from {current.value} to {status.value}")
+    if status == CaseStatus.resolved and not (message and message.strip()):
+        raise AppError("a citizen-readable message is required to resolve a case", status_code=422)
+    now = utcnow()
+    case.status = status.value
+    if status == CaseStatus.resolved:
+        case.resolved_at = now
+        case.resolution_message = (message or "").strip()
+    elif current == CaseStatus.resolved:
+        case.resolved_at = None
+    data: dict[str, Any] = {"before": current.value, "after": status.value}
+    if message:
+        data["message"] = message.strip()
+    _record(session, case, CaseEventKind.status_changed, principal.name, data, now)
+    return case
+
+
+def _record(
+    session: Session,
+    case: Case,
+    kind: CaseEventKind,
+    actor: str,
+    data: dict[str, Any],
+    now: datetime | None = None,
+) -> None:
+    now = now or utcnow()
+    case.updated_at = now
+    CaseRepository(session).add_event(
+        CaseEvent(case=case, kind=kind.value, actor=actor, data=data, created_at=now)
+    )
+    session.flush()

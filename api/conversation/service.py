@@ -1,0 +1,54 @@
+"""The conversation service: every channel's citizen message goes through here to the bot."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from api.conversation.rasa_client import RasaClient
+from api.conversation.schemas import ChatButton, ChatMessage
+from api.core.errors import AppError
+from api.nlp import mask
+
+logger = logging.getLogger(__name__)
+
+# Said when the bot produced nothing (an action failed inside Rasa, for example).
+NO_REPLY = (
+    "申し訳ありません。ただいま応答できませんでした。"
+    "もう一度お送りいただくか、しばらくしてからお試しください。"
+)
+
+
+class MessageTooLongError(AppError):
+    status_code = 422
+    code = "message_too_long"
+
+
+def _to_message(raw: dict[str, Any]) -> ChatMessage | None:
+    buttons = [
+        ChatButton(title=str(b.get("title", "")), payload=str(b.get("payload", "")))
+        for b in raw.get("buttons") or []
+        if b.get("title") and b.get("payload")
+    ]
+    message_text = raw.get("text")
+    if not message_text and not buttons:
+        return None
+    return ChatMessage(text=message_text, buttons=buttons)
+
+
+class ConversationService:
+    def __init__(self, rasa: RasaClient, max_message_chars: int) -> None:
+        self._rasa = rasa
+        self._max_chars = max_message_chars
+
+    async def handle(self, sender: str, message: str) -> list[ChatMessage]:
+        if len(message) > self._max_chars:
+            raise MessageTooLongError(
+                f"message has {len(message)} characters; at most {self._max_chars} are accepted "
+                f"(メッセージは{self._max_chars}文字以内でお送りください)"
+            )
+        if logger.isEnabledFor(logging.INFO):
+            logger.info("message from %s: %s", sender, await asyncio.to_thread(mask, message))
+        replies = [m for m in map(_to_message, await self._rasa.send(sender, message)) if m]
+        return replies or [ChatMessage(text=NO_REPLY)]

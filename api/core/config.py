@@ -1,0 +1,48 @@
+"""One Settings object for the whole API process, read from the environment."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+# Values people copy from examples; a secret equal to one of these is refused.
+_PLACEHOLDER_SECRETS = {"changeme", "change-me", "secret", "password", "admin", "token", "xxx"}
+_MIN_SECRET_LENGTH = 16
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", case_sensitive=False)
+
+    database_url: str = Field(
+        default=f"sqlite:///{REPO_ROOT / 'var' / 'madoguchi.db'}",
+        validation_alias="DATABASE_URL",
+    )
+    rasa_url: str = Field(default="http://127.0.0.1:5005", validation_alias="RASA_URL")
+    rasa_timeout_seconds: float = Field(default=20.0, validation_alias="RASA_TIMEOUT_SECONDS")
+    # Bootstrap credential for the first administrator; no default on purpose.
+    admin_token: SecretStr = Field(validation_alias="MADOGUCHI_ADMIN_TOKEN")
+    city_dir: Path = Field(default=REPO_ROOT / "demo_city", validation_alias="MADOGUCHI_CITY_DIR")
+    seed_demo_city: bool = Field(default=True, validation_alias="MADOGUCHI_SEED_DEMO_CITY")
+    max_message_chars: int = Field(default=2000, validation_alias="MADOGUCHI_MAX_MESSAGE_CHARS")
+    timezone: str = Field(default="Asia/Tokyo", validation_alias="MADOGUCHI_TIMEZONE")
+
+    @field_validator("admin_token")
+    @classmethod
+    def _refuse_placeholder(cls, value: SecretStr) -> SecretStr:
+        secret = value.get_secret_value()
+        if secret.strip().lower() in _PLACEHOLDER_SECRETS or len(secret) < _MIN_SECRET_LENGTH:
+            raise ValueError(
+                f"MADOGUCHI_ADMIN_TOKEN must be a random value of at least "
+                f"{_MIN_SECRET_LENGTH} characters (for example: openssl rand -hex 24)"
+            )
+        return value
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()  # type: ignore[call-arg]  # values come from the environment

@@ -1,0 +1,9 @@
+"""Imports every domain's models so that metadata (Alembic, tests) sees all tables."""
+
+from __future__ import annotations
+
+
+def import_all_models() -> None:
+    import api.cases.models
+    import api.departments.models
+    import api.faq.models  # noqa: F401

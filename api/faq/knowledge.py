@@ -1,0 +1,87 @@
+"""The searchable knowledge base of this process: the FAQ index and the department router,
+rebuilt when an FAQ entry or a department changes, so staff edits take effect at once."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from api.departments.models import Department
+from api.departments.repository import DepartmentRepository
+from api.faq.repository import FaqRepository
+from api.faq.search import FaqDocument, FaqIndex
+from api.routing import DepartmentProfile, DepartmentRouter
+
+Version = tuple[int, datetime | None, int, datetime | None]
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    index: FaqIndex
+    router: DepartmentRouter
+    fallback_department: str | None
+
+
+def _version(session: Session) -> Version:
+    faq_count, faq_updated = FaqRepository(session).version()
+    dept_count, dept_updated = session.execute(
+        select(func.count(), func.max(Department.updated_at)).select_from(Department)
+    ).one()
+    return faq_count, faq_updated, int(dept_count), dept_updated
+
+
+def _build(session: Session) -> Knowledge:
+    documents = [
+        FaqDocument(
+            faq_id=entry.id,
+            question=entry.question,
+            answer=entry.answer,
+            department=entry.department_code,
+            alternatives=tuple(entry.alternatives or ()),
+            tags=tuple(entry.tags or ()),
+        )
+        for entry in FaqRepository(session).all()
+    ]
+    departments = DepartmentRepository(session).list()
+    profiles = [
+        DepartmentProfile(
+            code=d.code, name=d.name, handles=d.handles or "", keywords=tuple(d.keywords or ())
+        )
+        for d in departments
+    ]
+    index = FaqIndex.build(documents)
+    codes = {d.code for d in departments}
+    return Knowledge(
+        index=index,
+        router=DepartmentRouter.build(profiles, index),
+        fallback_department="general" if "general" in codes else None,
+    )
+
+
+class KnowledgeCache:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._version: Version | None = None
+        self._knowledge: Knowledge | None = None
+
+    def get(self, session: Session) -> Knowledge:
+        version = _version(session)
+        if self._knowledge is not None and version == self._version:
+            return self._knowledge
+        with self._lock:
+            if self._knowledge is None or version != self._version:
+                self._knowledge = _build(session)
+                self._version = version
+            return self._knowledge
+
+    def clear(self) -> None:
+        with self._lock:
+            self._version = None
+            self._knowledge = None
+
+
+knowledge_cache = KnowledgeCache()

@@ -1,0 +1,248 @@
+"""FaqIndex: multi-field BM25 over content-word lemmas fused with character bigrams.
+
+Fields (each its own BM25, bm25s):
+- ``qw``: lemmas of the question, its alternatives and tags (weighted highest),
+- ``aw``: lemmas of the answer body (contact block, related-FAQ list and marks stripped),
+- ``qc`` / ``ac``: character bigrams of the same texts (catch compounds the tokenizer splits
+  differently and words UniDic does not know).
+
+A query is scored on every field; the fused score is the weighted sum of the per-field scores,
+each divided by the query's best possible score on that field (so fields of different scales
+and queries of different lengths fuse on the same 0..1-ish scale).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import bm25s
+import numpy as np
+
+from .analyzer import Analyzer, default_analyzer
+from .documents import FaqDocument, SearchHit, answer_body
+from .vectors import DenseSpace, WordVectors, default_vectors
+
+# Field weights of the fused score (see bench/faq_bench.py for how they were chosen).
+# Field names: q/a = question/answer, w/c/r = word lemmas / character bigrams / reading bigrams.
+FIELD_WEIGHTS: dict[str, float] = {"qw": 1.0, "aw": 1.0, "qc": 0.6, "ac": 0.6, "qr": 0.3, "ar": 0.0}
+# Weights of the dense cosines (question / answer text vectors from ja_ginza word vectors).
+DENSE_WEIGHTS: dict[str, float] = {"qv": 2.0, "av": 1.0}
+# Content words of the answer used for its vector (the start says what it is about).
+DENSE_ANSWER_WORDS = 100
+_USE_DEFAULT = object()
+# Weight of query expansion lemmas (synonyms.yml `related`) relative to the query's own words.
+EXPANSION_WEIGHT = 0.4
+BM25_K1 = 1.2
+BM25_B = 0.75
+
+
+@dataclass(frozen=True)
+class QueryTerms:
+    words: list[str]
+    expansions: list[str]
+    chars: list[str]
+    readings: list[str] = field(default_factory=list)
+    pairs: list[tuple[str, str]] = field(default_factory=list)  # (surface, lemma)
+
+    def of_kind(self, kind: str) -> list[str]:
+        return {"w": self.words, "c": self.chars, "r": self.readings}[kind]
+
+    @property
+    def empty(self) -> bool:
+        return not self.words and not self.chars
+
+
+@dataclass(frozen=True)
+class ScoredQuery:
+    """Everything a search computed: the terms, fused scores of all entries, per-field raw."""
+
+    terms: QueryTerms
+    scores: np.ndarray  # fused score per entry, index order
+    coverage: np.ndarray  # share of the query's word IDF mass found in each entry (0..1)
+
+
+class _Field:
+    def __init__(self, corpus: list[list[str]]) -> None:
+        self.retriever = bm25s.BM25(k1=BM25_K1, b=BM25_B, method="lucene")
+        # bm25s refuses an empty document list; a placeholder token keeps shapes right
+        self.retriever.index([doc if doc else ["\x00"] for doc in corpus], show_progress=False)
+        self.vocab = self.retriever.vocab_dict
+        n = len(corpus)
+        df: dict[str, int] = {}
+        for doc in corpus:
+            for t in set(doc):
+                df[t] = df.get(t, 0) + 1
+        self.idf = {t: float(np.log(1 + (n - c + 0.5) / (c + 0.5))) for t, c in df.items()}
+        self.n = n
+
+    def scores(self, tokens: list[str]) -> np.ndarray:
+        known = [t for t in tokens if t in self.vocab]
+        if not known:
+            return np.zeros(self.n, dtype=np.float32)
+        return self.retriever.get_scores(known)
+
+    def best_possible(self, tokens: list[str]) -> float:
+        """The score of an entry of average length that holds every query term once."""
+        return sum(self.idf.get(t, 0.0) for t in tokens)
+
+
+class FaqIndex:
+    def __init__(
+        self,
+        documents: list[FaqDocument],
+        analyzer: Analyzer,
+        fields: dict[str, _Field],
+        doc_words: list[set[str]],
+        word_idf: dict[str, float],
+        dense: DenseSpace | None = None,
+        dense_matrices: dict[str, np.ndarray] | None = None,
+    ) -> None:
+        self.documents = documents
+        self.analyzer = analyzer
+        self._fields = fields
+        self._doc_words = doc_words
+        self._word_idf = word_idf
+        self._dense = dense
+        self._dense_matrices = dense_matrices or {}
+        self._position = {d.faq_id: i for i, d in enumerate(documents)}
+
+    @classmethod
+    def build(
+        cls,
+        documents: Iterable[FaqDocument],
+        analyzer: Analyzer | None = None,
+        vectors: WordVectors | None | object = _USE_DEFAULT,
+    ) -> FaqIndex:
+        """Index the entries. `vectors`: word vectors for the dense part (default: ja_ginza's
+        when installed; None: lexical only)."""
+        analyzer = analyzer or default_analyzer()
+        if vectors is _USE_DEFAULT:
+            vectors = default_vectors()
+        docs = list(documents)
+        corpora: dict[str, list[list[str]]] = {name: [] for name in FIELD_WEIGHTS}
+        doc_words: list[set[str]] = []
+        pairs_q: list = []
+        pairs_a: list = []
+        seen: dict[str, dict[str, list[str]]] = {}  # same text, same terms
+
+        def analyse(text: str) -> dict[str, list[str]]:
+            if text not in seen:
+                prepared = analyzer.prepare(text)
+                content = analyzer.content(prepared, prepared=True)
+                seen[text] = {
+                    "w": [m.lemma for m in content],
+                    "p": [(m.surface, m.lemma) for m in content],
+                    "c": analyzer.chars(prepared, prepared=True),
+                    "r": analyzer.readings(prepared, prepared=True),
+                }
+            return seen[text]
+
+        for doc in docs:
+            terms = {
+                "q": analyse(" 。".join((doc.question, *doc.alternatives, *doc.tags))),
+                "a": analyse(answer_body(doc.answer)),
+            }
+            for name, corpus in corpora.items():
+                corpus.append(terms[name[0]][name[1]])
+            doc_words.append(set(terms["q"]["w"]) | set(terms["a"]["w"]))
+            pairs_q.append(terms["q"]["p"])
+            pairs_a.append(terms["a"]["p"][:DENSE_ANSWER_WORDS])
+        fields = {name: _Field(corpus) for name, corpus in corpora.items()} if docs else {}
+        n = max(len(docs), 1)
+        df: dict[str, int] = {}
+        for words in doc_words:
+            for w in words:
+                df[w] = df.get(w, 0) + 1
+        word_idf = {w: float(np.log(1 + (n - c + 0.5) / (c + 0.5))) for w, c in df.items()}
+        dense = None
+        matrices: dict[str, np.ndarray] = {}
+        if isinstance(vectors, WordVectors) and docs:
+            default_idf = max(word_idf.values(), default=1.0)
+            dense = DenseSpace(vectors, word_idf, default_idf)
+            raw_q = np.stack([dense.raw(p) for p in pairs_q])
+            raw_a = np.stack([dense.raw(p) for p in pairs_a])
+            dense.fit_common(np.vstack([raw_q, raw_a]))
+            matrices = {"qv": dense.finish(raw_q), "av": dense.finish(raw_a)}
+        return cls(docs, analyzer, fields, doc_words, word_idf, dense, matrices)
+
+    def __len__(self) -> int:
+        return len(self.documents)
+
+    def document(self, faq_id: str) -> FaqDocument:
+        try:
+            return self.documents[self._position[faq_id]]
+        except KeyError:
+            raise KeyError(f"unknown FAQ id: {faq_id}") from None
+
+    # -- querying ------------------------------------------------------------------------
+    def query_terms(self, query: str) -> QueryTerms:
+        prepared = self.analyzer.prepare(query or "")
+        words = list(dict.fromkeys(self.analyzer.words(prepared, prepared=True)))
+        expansions = self.analyzer.expansions(words)
+        chars = list(dict.fromkeys(self.analyzer.chars(prepared, prepared=True)))
+        readings = list(dict.fromkeys(self.analyzer.readings(prepared, prepared=True)))
+        pairs = [(m.surface, m.lemma) for m in self.analyzer.content(prepared, prepared=True)]
+        return QueryTerms(
+            words=words, expansions=expansions, chars=chars, readings=readings, pairs=pairs
+        )
+
+    def field_scores(self, terms: QueryTerms) -> dict[str, np.ndarray]:
+        """Per field, every entry's BM25 score divided by the query's reference score on that
+        field (an average-length entry holding each query term once): about 0..1."""
+        out: dict[str, np.ndarray] = {}
+        for name, fld in self._fields.items():
+            if not FIELD_WEIGHTS.get(name):
+                continue
+            tokens = terms.of_kind(name[1])
+            best = fld.best_possible(tokens)
+            if best <= 0:
+                continue
+            raw = fld.scores(tokens).astype(np.float64)
+            if name[1] == "w" and terms.expansions:
+                raw += EXPANSION_WEIGHT * fld.scores(terms.expansions)
+            out[name] = raw / best
+        if self._dense is not None and terms.pairs:
+            raw_vec = self._dense.raw(terms.pairs)
+            if np.any(raw_vec):
+                query_vec = self._dense.finish(raw_vec)[0]
+                for name, matrix in self._dense_matrices.items():
+                    if DENSE_WEIGHTS.get(name):
+                        # einsum, not BLAS: a threaded gemv stalls on a busy machine
+                        out[name] = np.einsum("ij,j->i", matrix, query_vec).astype(np.float64)
+        return out
+
+    def score(self, query: str) -> ScoredQuery:
+        terms = self.query_terms(query)
+        n = len(self.documents)
+        fused = np.zeros(n, dtype=np.float64)
+        coverage = np.zeros(n, dtype=np.float64)
+        if n == 0 or terms.empty or not self._fields:
+            return ScoredQuery(terms, fused, coverage)
+        for name, normalized in self.field_scores(terms).items():
+            weight = FIELD_WEIGHTS.get(name, DENSE_WEIGHTS.get(name, 0.0))
+            if weight:
+                fused += weight * normalized
+        # share of the query's (word) information found in the entry, for the decision
+        total = sum(self._word_idf.get(w, 0.0) for w in terms.words)
+        if total > 0:
+            top = np.argsort(-fused)[:50]
+            for i in top:
+                words = self._doc_words[i]
+                coverage[i] = (
+                    sum(self._word_idf.get(w, 0.0) for w in terms.words if w in words) / total
+                )
+        return ScoredQuery(terms, fused, coverage)
+
+    def search(self, query: str, top: int = 10) -> list[SearchHit]:
+        """The best `top` entries, best first. Entries with no match at all are left out."""
+        scored = self.score(query)
+        return self._hits(scored.scores, top)
+
+    def _hits(self, scores: np.ndarray, top: int) -> list[SearchHit]:
+        if top <= 0 or len(scores) == 0:
+            return []
+        k = min(top, len(scores))
+        idx = np.argpartition(-scores, k - 1)[:k]
+        idx = idx[np.argsort(-scores[idx], kind="stable")]
+        return [SearchHit(self.documents[i].faq_id, float(scores[i])) for i in idx if scores[i] > 0]

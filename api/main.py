@@ -1,0 +1,54 @@
+"""The API application: the one public face of madoguchi."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from actions.server import router as actions_router
+from api.cases.router import router as cases_router
+from api.conversation.rasa_client import RasaClient
+from api.conversation.router import router as chat_router
+from api.conversation.service import ConversationService
+from api.core.config import Settings, get_settings
+from api.core.db import unit_of_work
+from api.core.errors import install_error_handlers
+from api.core.logging import configure_logging
+from api.core.migrate import upgrade_database
+from api.departments.router import router as departments_router
+from api.health.router import router as health_router
+from api.seed import seed_if_empty
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        configure_logging()
+        upgrade_database(settings.database_url)
+        if settings.seed_demo_city:
+            with unit_of_work() as session:
+                seed_if_empty(session, settings.city_dir)
+        yield
+
+    app = FastAPI(
+        title="madoguchi",
+        version="0.1.0",
+        description="FAQ chatbot and inquiry triage for Japanese cities",
+        lifespan=lifespan,
+    )
+    rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
+    app.state.rasa = rasa
+    app.state.conversation = ConversationService(rasa, settings.max_message_chars)
+    install_error_handlers(app)
+    for router in (health_router, chat_router, cases_router, departments_router, actions_router):
+        app.include_router(router)
+    return app
+
+
+def app() -> FastAPI:
+    """Factory for `uvicorn --factory api.main:app`."""
+    return create_app()

@@ -1,0 +1,167 @@
+"""Department routing: which department should handle an inquiry.
+
+Two sources of evidence, both learned from data rather than rules:
+- nearest entries: the FAQ entries nearest to the inquiry vote for their department, each
+  with a weight (score / best score) ** VOTE_SHARPNESS;
+- department profiles: one text per department, made of the directory's ``name``,
+  ``keywords`` and ``handles`` and of all the department's FAQ questions and answer openings,
+  searched with the same FaqIndex machinery (so departments with few or no FAQ entries are
+  still found through the directory).
+
+Each source becomes a distribution over departments (shares sum to 1); they are added with
+PROFILE_WEIGHT. The confidence of the winner is its share of the total, damped by how well the
+best evidence matches at all, so a vague or unrelated inquiry gets a low confidence even when
+one department wins the vote. The constants were chosen on the Amagasaki benchmark
+(bench/faq_bench.py, routing top-1) from a coarse grid, preferring the middle of the plateau.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from api.faq.search.documents import FaqDocument, answer_body
+from api.faq.search.index import FaqIndex
+
+# How many FAQ entries vote, and how fast their vote falls with the score (weight =
+# (score / best score) ** VOTE_SHARPNESS).
+FAQ_VOTERS = 10
+VOTE_SHARPNESS = 4.0
+# Department profiles: how many are considered, their sharpness, their weight in the sum.
+PROFILE_CANDIDATES = 10
+PROFILE_SHARPNESS = 4.0
+PROFILE_WEIGHT = 0.75
+# How much of each answer goes into its department's profile (the opening says the topic).
+PROFILE_ANSWER_CHARS = 300
+# Fused search score at which the evidence counts as a full match (confidence not damped).
+FULL_MATCH_SCORE = 2.5
+
+
+@dataclass(frozen=True)
+class DepartmentProfile:  # from the directory
+    code: str
+    name: str
+    handles: str  # what the department handles, free text
+    keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RoutingDecision:
+    department: str  # code
+    confidence: float  # 0..1
+    alternatives: list[tuple[str, float]]  # next best two (code, confidence)
+
+
+UNKNOWN_DEPARTMENT = ""
+
+
+class DepartmentRouter:
+    def __init__(
+        self,
+        departments: list[DepartmentProfile],
+        faq: FaqIndex,
+        directory: FaqIndex | None,
+    ) -> None:
+        self.departments = {d.code: d for d in departments}
+        self.faq = faq
+        self._directory = directory
+        known = [d.code for d in departments]
+        for doc in faq.documents:
+            if doc.department and doc.department not in self.departments:
+                known.append(doc.department)
+        self._codes = list(dict.fromkeys(known))
+        # prior: share of FAQ entries per department (tie-breaker and fallback)
+        counts: dict[str, float] = dict.fromkeys(self._codes, 0.0)
+        for doc in faq.documents:
+            if doc.department:
+                counts[doc.department] += 1.0
+        total = sum(counts.values())
+        self._prior = {c: (v / total if total else 0.0) for c, v in counts.items()}
+
+    @classmethod
+    def build(cls, departments: list[DepartmentProfile], faq: FaqIndex) -> DepartmentRouter:
+        questions: dict[str, list[str]] = {d.code: [d.name, *d.keywords] for d in departments}
+        answers: dict[str, list[str]] = {d.code: [d.handles] for d in departments}
+        for doc in faq.documents:
+            if not doc.department:
+                continue
+            questions.setdefault(doc.department, []).append(doc.question)
+            answers.setdefault(doc.department, []).append(
+                answer_body(doc.answer)[:PROFILE_ANSWER_CHARS]
+            )
+        profiles = [
+            FaqDocument(
+                faq_id=code,
+                question=" 。".join(questions[code]),
+                answer=" 。".join(answers.get(code, [])),
+                department=code,
+            )
+            for code in questions
+        ]
+        directory = FaqIndex.build(profiles, analyzer=faq.analyzer) if profiles else None
+        return cls(departments, faq, directory)
+
+    @staticmethod
+    def _shares(pairs: list[tuple[str, float]], best: float, sharpness: float) -> dict[str, float]:
+        votes: dict[str, float] = {}
+        if best <= 0:
+            return votes
+        for code, score in pairs:
+            if code and score > 0:
+                votes[code] = votes.get(code, 0.0) + (score / best) ** sharpness
+        total = sum(votes.values())
+        return {c: v / total for c, v in votes.items()} if total > 0 else {}
+
+    def scores(self, text: str) -> tuple[dict[str, float], float]:
+        """Vote per department (shares of the two sources added) and the strength of the best
+        evidence (the best fused FAQ search score)."""
+        hits = self.faq.search(text, top=FAQ_VOTERS)
+        strength = hits[0].score if hits else 0.0
+        # the nearest entries' vote counts in full only when they match well
+        faq_weight = min(1.0, strength / FULL_MATCH_SCORE)
+        votes = {
+            code: faq_weight * share
+            for code, share in self._shares(
+                [(self.faq.document(h.faq_id).department or "", h.score) for h in hits],
+                strength,
+                VOTE_SHARPNESS,
+            ).items()
+        }
+        if self._directory is not None:
+            prof = self._directory.search(text, top=PROFILE_CANDIDATES)
+            if prof:
+                shares = self._shares(
+                    [(h.faq_id, h.score) for h in prof], prof[0].score, PROFILE_SHARPNESS
+                )
+                for code, share in shares.items():
+                    votes[code] = votes.get(code, 0.0) + PROFILE_WEIGHT * share
+                if not hits:
+                    strength = prof[0].score
+        return votes, strength
+
+    def route(self, text: str) -> RoutingDecision:
+        votes, strength = self.scores(text)
+        if not votes:
+            ranked = sorted(self._prior.items(), key=lambda kv: -kv[1])[:3]
+            if not ranked:
+                return RoutingDecision(UNKNOWN_DEPARTMENT, 0.0, [])
+            return RoutingDecision(ranked[0][0], 0.0, [(c, 0.0) for c, _ in ranked[1:]])
+        total = sum(votes.values())
+        damp = float(np.clip(strength / FULL_MATCH_SCORE, 0.0, 1.0))
+        ranked = sorted(
+            ((c, v / total * damp) for c, v in votes.items()),
+            key=lambda kv: (-kv[1], -self._prior.get(kv[0], 0.0), kv[0]),
+        )
+        if len(ranked) < 3:  # fill the alternatives from the prior
+            seen = {c for c, _ in ranked}
+            for code, _ in sorted(self._prior.items(), key=lambda kv: -kv[1]):
+                if len(ranked) >= 3:
+                    break
+                if code not in seen:
+                    ranked.append((code, 0.0))
+        top_code, top_conf = ranked[0]
+        alternatives = [(c, round(float(s), 4)) for c, s in ranked[1:3]]
+        return RoutingDecision(
+            top_code, round(float(min(max(top_conf, 0.0), 1.0)), 4), alternatives
+        )

@@ -1,0 +1,30 @@
+# Embedded defaults for running madoguchi from the repository (sourced by scripts and make).
+# Every value can be overridden from the environment.
+MADOGUCHI_ROOT="${MADOGUCHI_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
+export MADOGUCHI_ROOT
+mkdir -p "$MADOGUCHI_ROOT/var"
+
+# Secrets: a local random admin token is created once, kept out of git (var/ is ignored).
+if [ -z "${MADOGUCHI_ADMIN_TOKEN:-}" ]; then
+  token_file="$MADOGUCHI_ROOT/var/admin-token"
+  if [ ! -s "$token_file" ]; then
+    (umask 077; python3 -c 'import secrets; print(secrets.token_urlsafe(32))' > "$token_file")
+  fi
+  MADOGUCHI_ADMIN_TOKEN="$(cat "$token_file")"
+  export MADOGUCHI_ADMIN_TOKEN
+fi
+
+export API_HOST="${API_HOST:-127.0.0.1}"
+export API_PORT="${API_PORT:-8000}"
+export RASA_PORT="${RASA_PORT:-5005}"
+export DATABASE_URL="${DATABASE_URL:-sqlite:///$MADOGUCHI_ROOT/var/madoguchi.db}"
+export RASA_URL="${RASA_URL:-http://127.0.0.1:$RASA_PORT}"
+export ACTION_ENDPOINT_URL="${ACTION_ENDPOINT_URL:-http://$API_HOST:$API_PORT/webhook}"
+export TRACKER_STORE_DIALECT="${TRACKER_STORE_DIALECT:-sqlite}"
+export TRACKER_STORE_URL="${TRACKER_STORE_URL:-sqlite:///$MADOGUCHI_ROOT/var/rasa-tracker.db}"
+export LOCK_STORE_TYPE="${LOCK_STORE_TYPE:-in_memory}"
+export LOCK_STORE_HOST="${LOCK_STORE_HOST:-127.0.0.1}"
+# No network at run time: Rasa must not phone home, TensorFlow should stay quiet.
+export RASA_TELEMETRY_ENABLED=false
+export TF_CPP_MIN_LOG_LEVEL=2
+export SQLALCHEMY_SILENCE_UBER_WARNING=1

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Starts Rasa (internal, :5005) and the API (:8000) on the embedded defaults; Ctrl-C stops both.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$MADOGUCHI_ROOT"
+
+.venv/bot/bin/rasa run --model models/madoguchi.tar.gz \
+  --endpoints bot/endpoints.yml --credentials bot/credentials.yml \
+  --interface 127.0.0.1 --port "$RASA_PORT" > var/rasa.log 2>&1 &
+rasa_pid=$!
+trap 'kill $rasa_pid 2>/dev/null || true' EXIT INT TERM
+
+cat <<MSG
+
+  madoguchi is starting (the conversation engine takes about half a minute).
+    API:            http://$API_HOST:$API_PORT   (OpenAPI: http://$API_HOST:$API_PORT/docs)
+    health:         http://$API_HOST:$API_PORT/health
+    chat:           curl -s http://$API_HOST:$API_PORT/api/v1/chat -H 'Content-Type: application/json' \\
+                      -d '{"sender": "web:demo", "message": "粗大ごみの出し方を教えて"}'
+    admin token:    var/admin-token (send as: Authorization: Bearer \$(cat var/admin-token))
+    Rasa log:       var/rasa.log
+
+MSG
+.venv/api/bin/uvicorn --factory api.main:app --host "$API_HOST" --port "$API_PORT"

@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from actions import messages
+from api.cases.models import Case
+from tests.actions.payloads import action_call, loop_event, slot_event, slots_in, user_event
+
+
+def run(client: TestClient, payload: dict) -> dict:
+    response = client.post("/webhook", json=payload)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_report_description_with_a_place_fills_the_location(
+    client: TestClient, seeded: Session
+) -> None:
+    text = "中央公園のすべり台が壊れています"
+    events = [user_event(text, "report_problem"), slot_event("case_description", text)]
+    result = run(client, action_call("validate_report_form", events=events))
+    slots = slots_in(result)
+    assert slots["case_description"] == text
+    assert "中央公園" in slots["case_location"]
+
+
+def test_too_short_description_is_asked_again(client: TestClient, seeded: Session) -> None:
+    events = [user_event("穴", "report_problem"), slot_event("case_description", "穴")]
+    result = run(client, action_call("validate_report_form", events=events))
+    assert slots_in(result)["case_description"] is None
+    assert result["responses"][0]["text"] == messages.DESCRIPTION_TOO_SHORT
+
+
+def test_a_bare_request_for_a_person_asks_what_it_is_about(
+    client: TestClient, seeded: Session
+) -> None:
+    text = "職員と話したいです"
+    events = [user_event(text, "request_human"), slot_event("case_description", text)]
+    result = run(client, action_call("validate_human_form", events=events))
+    assert slots_in(result)["case_description"] is None
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ("不要です", "不要"),
+        ("連絡は不要です", "不要"),
+        ("いりません", "不要"),
+        ("090-1234-5678", "090-1234-5678"),
+        ("電話は０９０－１２３４－５６７８です", "０９０－１２３４－５６７８"),
+        ("taro@example.jp にお願いします", "taro@example.jp"),
+        ("あとで", None),
+    ],
+)
+def test_contact_is_validated(
+    client: TestClient, seeded: Session, answer: str, expected: str | None
+) -> None:
+    events = [user_event(answer, "faq_question"), slot_event("case_contact", answer)]
+    result = run(
+        client, action_call("validate_report_form", events=events, active_loop="report_form")
+    )
+    assert slots_in(result)["case_contact"] == expected
+    if expected is None:
+        assert result["responses"][0]["text"] == messages.CONTACT_INVALID
+
+
+def _completed_report() -> dict:
+    events = [
+        user_event("緑町3丁目の交差点の道路に穴があいています", "report_problem"),
+        loop_event("report_form"),
+        user_event("090-1234-5678", "faq_question"),
+        loop_event(None),
+    ]
+    slots = {
+        "case_description": "緑町3丁目の交差点の道路に穴があいています",
+        "case_location": "緑町3丁目の交差点",
+        "case_contact": "090-1234-5678",
+    }
+    return action_call("action_open_case", "web:citizen-1", events=events, slots=slots)
+
+
+def test_a_completed_report_opens_one_case_even_when_called_twice(
+    client: TestClient, seeded: Session, auth: dict[str, str]
+) -> None:
+    payload = _completed_report()
+    first = run(client, payload)
+    second = run(client, payload)  # Rasa retrying the same action
+    assert first["responses"] == second["responses"]
+    reply = first["responses"][0]["text"]
+    assert "道路維持課" in reply
+    assert re.search(r"受付番号は \d{4}-\d{6} です", reply)
+    number = slots_in(first)["last_case_number"]
+    assert number in reply
+    assert seeded.scalar(select(func.count()).select_from(Case)) == 1
+
+    case = client.get(f"/api/v1/cases/{number}", headers=auth).json()
+    assert case["department"] == "roads"
+    assert case["channel"] == "web" and case["kind"] == "report"
+    assert case["contact"] == "090-1234-5678"
+    assert case["location"] == "緑町3丁目の交差点"
+    assert all(s["label"] in {"PLACE", "FACILITY", "DATE"} for s in case["entities"])
+    assert slots_in(first)["case_description"] is None  # ready for the next conversation
+
+
+def test_a_failing_service_gives_an_apology_and_no_case(
+    client: TestClient, seeded: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr("actions.cases.open_case", broken)
+    result = run(client, _completed_report())
+    assert result["responses"][0]["text"] == messages.APOLOGY
+    assert seeded.scalar(select(func.count()).select_from(Case)) == 0
+
+
+def test_status_of_a_case(client: TestClient, seeded: Session) -> None:
+    number = slots_in(run(client, _completed_report()))["last_case_number"]
+    asked = user_event(f"受付番号 {number} の状況は？", "ask_case_status")
+    reply = run(client, action_call("action_case_status", events=[asked]))["responses"][0]["text"]
+    assert number in reply and "受付済み" in reply and "道路維持課" in reply
+    assert "090-1234-5678" not in reply  # nothing personal to whoever holds the number
+
+    unknown = user_event("2026-999999はどうなりましたか", "ask_case_status")
+    reply = run(client, action_call("action_case_status", events=[unknown]))["responses"][0]["text"]
+    assert reply == messages.CASE_NOT_FOUND.format(number="2026-999999")
+
+    no_number = user_event("問い合わせの状況を知りたい", "ask_case_status")
+    reply = run(client, action_call("action_case_status", events=[no_number]))["responses"][0]
+    assert reply["text"] == messages.ASK_CASE_NUMBER

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from actions import messages
+from tests.actions.payloads import action_call, slots_in, user_event
+
+
+def run(client: TestClient, payload: dict) -> dict:
+    response = client.post("/webhook", json=payload)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_a_covered_question_is_answered(client: TestClient, seeded: Session) -> None:
+    result = run(
+        client, action_call("action_answer_faq", events=[user_event("粗大ごみの出し方を教えて")])
+    )
+    assert "粗大ごみは事前申込制です" in result["responses"][0]["text"]
+    assert slots_in(result)["last_faq_id"] == "F1"
+
+
+def test_an_uncovered_question_offers_a_case(client: TestClient, seeded: Session) -> None:
+    question = "市営住宅の家賃の減免制度について"
+    result = run(client, action_call("action_answer_faq", events=[user_event(question)]))
+    response = result["responses"][0]
+    assert response["text"] == messages.NOT_FOUND_OFFER
+    assert [b["payload"] for b in response["buttons"]] == ["/request_inquiry", "/deny"]
+    assert slots_in(result) == {"case_offer": "inquiry", "case_description": question}
+
+
+def test_gibberish_asks_to_rephrase(client: TestClient, seeded: Session) -> None:
+    result = run(
+        client, action_call("action_answer_faq", events=[user_event("🙂🙂🙂", "nlu_fallback")])
+    )
+    assert result["responses"][0]["text"] == messages.NOT_UNDERSTOOD
+
+
+def test_a_clarify_choice_is_answered(client: TestClient, seeded: Session) -> None:
+    event = user_event(
+        '/choose_faq{"faq_id":"F2"}', "choose_faq", [{"entity": "faq_id", "value": "F2"}]
+    )
+    result = run(client, action_call("action_answer_faq", events=[event]))
+    assert result["responses"][0]["text"].startswith("住民票の写しは")
+
+
+def test_a_stale_choice_does_not_fail(client: TestClient, seeded: Session) -> None:
+    event = user_event("/choose_faq", "choose_faq", [{"entity": "faq_id", "value": "GONE"}])
+    result = run(client, action_call("action_answer_faq", events=[event]))
+    assert result["responses"][0]["text"] == messages.NOT_UNDERSTOOD
+
+
+def test_an_faq_edit_is_used_at_once(client: TestClient, seeded: Session) -> None:
+    from api.faq.repository import FaqRepository
+
+    FaqRepository(seeded).get("F1").answer = "粗大ごみはインターネットでも申し込めます。"
+    seeded.commit()
+    result = run(
+        client, action_call("action_answer_faq", events=[user_event("粗大ごみの出し方を教えて")])
+    )
+    assert result["responses"][0]["text"] == "粗大ごみはインターネットでも申し込めます。"
+
+
+def test_unknown_action_is_404(client: TestClient, seeded: Session) -> None:
+    response = client.post("/webhook", json=action_call("action_nope", events=[]))
+    assert response.status_code == 404
+    assert response.json()["action_name"] == "action_nope"
+
+
+def test_malformed_call_is_422(client: TestClient) -> None:
+    assert client.post("/webhook", json={"next_action": "action_answer_faq"}).status_code == 422

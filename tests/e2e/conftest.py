@@ -1,0 +1,123 @@
+"""Starts the real Rasa server (bot environment) and the real API (uvicorn) as processes that
+talk over HTTP on localhost, with a scratch SQLite database seeded with the demo city."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import ADMIN_TOKEN, REPO_ROOT
+
+MODEL = REPO_ROOT / "models" / "madoguchi.tar.gz"
+RASA = REPO_ROOT / ".venv" / "bot" / "bin" / "rasa"
+UVICORN = REPO_ROOT / ".venv" / "api" / "bin" / "uvicorn"
+STARTUP_SECONDS = 180
+
+
+@dataclass(frozen=True)
+class Stack:
+    api_url: str
+    database_url: str
+    admin_headers: dict[str, str]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_healthy(url: str, processes: list[subprocess.Popen], logs: list[Path]) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        for process, log in zip(processes, logs, strict=True):
+            if process.poll() is not None:
+                raise RuntimeError(f"{log.name} exited early:\n{log.read_text()[-3000:]}")
+        try:
+            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(1)
+    tails = "\n".join(f"--- {log.name}\n{log.read_text()[-3000:]}" for log in logs)
+    raise RuntimeError(f"the stack did not become healthy in {STARTUP_SECONDS}s\n{tails}")
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    assert MODEL.exists(), "train the model first: make train"
+    work = tmp_path_factory.mktemp("e2e")
+    api_port, rasa_port = _free_port(), _free_port()
+    database_url = f"sqlite:///{work / 'madoguchi.db'}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "MADOGUCHI_ADMIN_TOKEN": ADMIN_TOKEN,
+        "MADOGUCHI_SEED_DEMO_CITY": "true",
+        "RASA_URL": f"http://127.0.0.1:{rasa_port}",
+        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{api_port}/webhook",
+        "TRACKER_STORE_DIALECT": "sqlite",
+        "TRACKER_STORE_URL": f"sqlite:///{work / 'rasa-tracker.db'}",
+        "LOCK_STORE_TYPE": "in_memory",
+        "LOCK_STORE_HOST": "127.0.0.1",
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+    }
+    api_log, rasa_log = work / "api.log", work / "rasa.log"
+    processes = [
+        subprocess.Popen(
+            [
+                str(UVICORN),
+                "--factory",
+                "api.main:app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(api_port),
+            ],
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=api_log.open("w"),
+            stderr=subprocess.STDOUT,
+        ),
+        subprocess.Popen(
+            [
+                str(RASA),
+                "run",
+                "--model",
+                str(MODEL),
+                "--endpoints",
+                "bot/endpoints.yml",
+                "--credentials",
+                "bot/credentials.yml",
+                "--interface",
+                "127.0.0.1",
+                "--port",
+                str(rasa_port),
+            ],
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=rasa_log.open("w"),
+            stderr=subprocess.STDOUT,
+        ),
+    ]
+    try:
+        api_url = f"http://127.0.0.1:{api_port}"
+        _wait_healthy(api_url, processes, [api_log, rasa_log])
+        yield Stack(api_url, database_url, {"Authorization": f"Bearer {ADMIN_TOKEN}"})
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()

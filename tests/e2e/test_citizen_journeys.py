@@ -1,0 +1,107 @@
+"""A citizen talks to the real bot through /api/v1/chat; cases land in the database."""
+
+from __future__ import annotations
+
+import csv
+import re
+import uuid
+
+import httpx
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests.conftest import REPO_ROOT
+from tests.e2e.conftest import Stack
+
+pytestmark = pytest.mark.e2e
+CASE_NUMBER = re.compile(r"\d{4}-\d{6}")
+
+
+def demo_answers() -> dict[str, str]:
+    with (REPO_ROOT / "demo_city" / "faq.csv").open(encoding="utf-8") as handle:
+        return {row["id"]: row["answer"] for row in csv.DictReader(handle)}
+
+
+class Citizen:
+    def __init__(self, stack: Stack) -> None:
+        self.stack = stack
+        self.sender = f"web:{uuid.uuid4().hex[:12]}"
+
+    def say(self, message: str) -> list[dict]:
+        response = httpx.post(
+            f"{self.stack.api_url}/api/v1/chat",
+            json={"sender": self.sender, "message": message},
+            timeout=60,
+        )
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def says_text(self, message: str) -> str:
+        return "\n".join(m.get("text", "") for m in self.say(message))
+
+
+def test_greeting_and_faq_answer(stack: Stack) -> None:
+    citizen = Citizen(stack)
+    assert "みどり野市" in citizen.says_text("こんにちは")
+    reply = citizen.says_text("粗大ごみの出し方を教えてください")
+    assert reply in demo_answers().values()
+    assert "粗大ごみ" in reply
+
+
+def test_report_becomes_a_case_for_the_road_department(stack: Stack) -> None:
+    citizen = Citizen(stack)
+    first = citizen.says_text("緑町3丁目の交差点の道路に大きな穴があいています")
+    assert "連絡先" in first  # the place was in the report, so the bot asks for a contact
+    reply = citizen.says_text("090-1234-5678")
+    number = CASE_NUMBER.search(reply).group(0)
+    assert f"受付番号は {number} です" in reply and "道路維持課" in reply
+
+    cases = httpx.get(
+        f"{stack.api_url}/api/v1/cases", headers=stack.admin_headers, params={"department": "roads"}
+    ).json()
+    listed = {c["case_number"]: c for c in cases["items"]}
+    assert listed[number]["department"] == "roads"
+    assert listed[number]["kind"] == "report"
+
+    engine = create_engine(stack.database_url)
+    with engine.connect() as connection:
+        row = connection.execute(
+            text(
+                "SELECT department_code, channel, sender_id, location"
+                " FROM cases WHERE case_number = :n"
+            ),
+            {"n": number},
+        ).one()
+    engine.dispose()
+    assert row.department_code == "roads" and row.channel == "web"
+    assert row.sender_id == citizen.sender and "緑町3丁目" in row.location
+
+    status = citizen.says_text(f"受付番号 {number} の状況は？")
+    assert number in status and "受付済み" in status
+
+
+def test_asking_for_a_person_opens_a_case_without_contact(stack: Stack) -> None:
+    citizen = Citizen(stack)
+    assert "ご用件" in citizen.says_text("職員と話したい")
+    assert "連絡先" in citizen.says_text("国民健康保険の保険料の支払いが難しくて相談したいです")
+    reply = citizen.says_text("不要")
+    number = CASE_NUMBER.search(reply).group(0)
+    case = httpx.get(f"{stack.api_url}/api/v1/cases/{number}", headers=stack.admin_headers).json()
+    assert case["kind"] == "human_request"
+    assert case["contact"] is None and case["contact_declined"] is True
+    assert case["department"] == "insurance"
+
+
+def test_unknown_question_offers_a_case(stack: Stack) -> None:
+    citizen = Citizen(stack)
+    offer = citizen.say("市役所の屋上でバーベキューをしてもいいですか")
+    assert any(b["payload"] == "/request_inquiry" for m in offer for b in m.get("buttons", []))
+    assert "連絡先" in citizen.says_text("/request_inquiry")
+    reply = citizen.says_text("不要です")
+    assert CASE_NUMBER.search(reply)
+
+
+@pytest.mark.parametrize("message", ["🙂🙂🙂", "Hello, where is the city hall?", "ｱｲｳ", "?"])
+def test_odd_input_gets_a_polite_answer(stack: Stack, message: str) -> None:
+    replies = Citizen(stack).say(message)
+    assert replies and all(m.get("text") for m in replies)
