@@ -36,7 +36,13 @@ import bm25s
 import numpy as np
 
 import jatext
-from api.faq.search.decision import DEFAULT_THRESHOLDS, Thresholds, decide_from_hits
+from api.faq.search.decision import (
+    DEFAULT_THRESHOLDS,
+    Signals,
+    Thresholds,
+    decide_from_signals,
+    signals,
+)
 from api.faq.search.documents import FaqDocument, SearchHit
 from api.faq.search.index import FaqIndex
 from api.faq.search.vectors import default_vectors
@@ -130,16 +136,16 @@ class PlainBm25:
 
 # -- decision and routing ---------------------------------------------------------------------
 def decision_figures(
-    runs: dict[str, list[SearchHit]],
+    sigs: dict[str, Signals],
     qrels: dict[str, dict[str, int]],
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
     subset: Sequence[str] | None = None,
 ) -> dict[str, float]:
-    qids = list(subset) if subset is not None else list(runs)
+    qids = list(subset) if subset is not None else list(sigs)
     answered = correct = clarified = clarify_ok = escalated = 0
     for qid in qids:
         rel = qrels.get(qid, {})
-        d = decide_from_hits(runs[qid], thresholds)
+        d = decide_from_signals(sigs[qid], thresholds)
         if d.decision == "answer":
             answered += 1
             correct += rel.get(d.hits[0].faq_id, 0) >= 1
@@ -178,48 +184,51 @@ def routing_figures(router: DepartmentRouter, data: AmagasakiSet) -> dict[str, f
 
 
 def calibrate(
-    runs: dict[str, list[SearchHit]],
+    sigs: dict[str, Signals],
     qrels: dict[str, dict[str, int]],
     target_precision: float = 0.85,
     folds: int = 5,
     seed: int = 0,
 ) -> dict[str, object]:
-    """Cross-validated choice of (answer_score, answer_margin): on each training fold take the
-    grid point with the largest coverage whose precision reaches the target; measure it on the
-    held-out fold. Returns the per-fold choices, their median and the held-out figures."""
-    qids = sorted(runs)
-    rng = np.random.default_rng(seed)
-    order = list(rng.permutation(len(qids)))
-    grid_s = [round(x, 3) for x in np.arange(0.3, 2.01, 0.05)]
-    grid_m = [round(x, 3) for x in np.arange(0.0, 0.61, 0.05)]
+    """Cross-validated choice of answer_confidence: on each training fold take the smallest
+    threshold (largest coverage) whose answer precision reaches the target; measure it on the
+    held-out fold. Also the 2nd percentile of the top entries' lexical score (escalation)."""
+    qids = sorted(sigs)
+    order = list(np.random.default_rng(seed).permutation(len(qids)))
+    grid = [
+        (round(float(c), 3), round(float(lex), 3))
+        for c in np.arange(0.0, 2.01, 0.05)
+        for lex in np.arange(0.0, 2.01, 0.1)
+    ]
 
     def best(train: list[str]) -> tuple[float, float]:
-        choice, cover = (grid_s[-1], grid_m[-1]), -1.0
-        for s in grid_s:
-            for m in grid_m:
-                th = replace(DEFAULT_THRESHOLDS, answer_score=s, answer_margin=m)
-                f = decision_figures(runs, qrels, th, train)
-                if f["answer_precision"] >= target_precision and f["answer_coverage"] > cover:
-                    choice, cover = (s, m), f["answer_coverage"]
+        choice, cover = grid[-1], -1.0
+        for c, lex in grid:
+            th = replace(DEFAULT_THRESHOLDS, answer_confidence=c, answer_lexical=lex)
+            f = decision_figures(sigs, qrels, th, train)
+            if f["answer_precision"] >= target_precision and f["answer_coverage"] > cover:
+                choice, cover = (c, lex), f["answer_coverage"]
         return choice
 
-    choices, held_correct, held_answered, held_n = [], 0.0, 0.0, 0
+    choices: list[tuple[float, float]] = []
+    held_correct = held_answered = 0.0
     for k in range(folds):
         test = [qids[i] for j, i in enumerate(order) if j % folds == k]
         train = [qids[i] for j, i in enumerate(order) if j % folds != k]
-        s, m = best(train)
-        choices.append((float(s), float(m)))
-        th = replace(DEFAULT_THRESHOLDS, answer_score=s, answer_margin=m)
-        f = decision_figures(runs, qrels, th, test)
+        c, lex = best(train)
+        choices.append((c, lex))
+        th = replace(DEFAULT_THRESHOLDS, answer_confidence=c, answer_lexical=lex)
+        f = decision_figures(sigs, qrels, th, test)
         held_answered += f["answer_coverage"] * len(test)
         held_correct += f["answer_precision"] * f["answer_coverage"] * len(test)
-        held_n += len(test)
+    lexical = [s.lexical_top for s in sigs.values() if s.hits]
     return {
         "fold_choices": choices,
-        "median_answer_score": float(np.median([c[0] for c in choices])),
-        "median_answer_margin": float(np.median([c[1] for c in choices])),
+        "median_answer_confidence": float(np.median([c for c, _ in choices])),
+        "median_answer_lexical": float(np.median([lex for _, lex in choices])),
         "cv_answer_precision": held_correct / held_answered if held_answered else 0.0,
-        "cv_answer_coverage": held_answered / held_n if held_n else 0.0,
+        "cv_answer_coverage": held_answered / len(qids) if qids else 0.0,
+        "lexical_top_p2": percentile(lexical, 2),
     }
 
 
@@ -243,10 +252,14 @@ def run(data_dir: Path, replicate_n: int = 0, do_calibrate: bool = False) -> dic
     default_vectors()  # the word vectors are loaded once per process, not per index
     vectors_s = time.perf_counter() - t0
 
-    tracemalloc.start()
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     t0 = time.perf_counter()
     index = FaqIndex.build(data.documents)
     build_s = time.perf_counter() - t0
+    build_rss = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
+    # the index's own size: traced allocations of a second build (tracemalloc slows it down)
+    tracemalloc.start()
+    FaqIndex.build(data.documents)
     _, build_peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
 
@@ -254,29 +267,32 @@ def run(data_dir: Path, replicate_n: int = 0, do_calibrate: bool = False) -> dic
     plain = PlainBm25(data.documents)
     plain_build_s = time.perf_counter() - t0
 
-    ours, runs = evaluate_ranker(lambda q, k: index.search(q, top=k), data.queries, data.qrels)
+    ours, _ = evaluate_ranker(lambda q, k: index.search(q, top=k), data.queries, data.qrels)
     base, base_runs = evaluate_ranker(plain.search, data.queries, data.qrels)
 
+    sigs = {qid: signals(index, text) for qid, text in data.queries.items()}
+    base_sigs = {qid: Signals(hits, float("inf"), 0) for qid, hits in base_runs.items()}
     router = DepartmentRouter.build([], index)
     result: dict[str, object] = {
         "entries": len(data.documents),
         "queries": len(data.queries),
         "madoguchi": {
             **vars(ours),
-            **decision_figures(runs, data.qrels),
+            **decision_figures(sigs, data.qrels),
             **routing_figures(router, data),
             "build_s": build_s,
             "build_peak_mib": build_peak / 2**20,
+            "build_rss_growth_mib": build_rss,
             "vectors_load_s": vectors_s,
         },
         "plain_bm25": {
             **vars(base),
-            **decision_figures(base_runs, data.qrels, _plain_thresholds(base_runs)),
+            **decision_figures(base_sigs, data.qrels, _plain_thresholds(base_sigs)),
             "build_s": plain_build_s,
         },
     }
     if do_calibrate:
-        result["calibration"] = calibrate(runs, data.qrels)
+        result["calibration"] = calibrate(sigs, data.qrels)
     if replicate_n:
         docs = replicate(data.documents, replicate_n)
         t0 = time.perf_counter()
@@ -293,12 +309,14 @@ def run(data_dir: Path, replicate_n: int = 0, do_calibrate: bool = False) -> dic
     return result
 
 
-def _plain_thresholds(runs: dict[str, list[SearchHit]]) -> Thresholds:
-    """The plain BM25 has raw, unbounded scores; for a comparable decision it answers when its
-    top score is in the upper half of the run's top scores and leads by the default margin."""
-    tops = [r[0].score for r in runs.values() if r]
-    median = float(np.median(tops)) if tops else 0.0
-    return replace(DEFAULT_THRESHOLDS, answer_score=median, escalate_score=0.0)
+def _plain_thresholds(sigs: dict[str, Signals]) -> Thresholds:
+    """The plain BM25 has no second view: it answers on the lead over the runner-up alone,
+    with the threshold that answers as many queries as the product does by default is not
+    known to it, so the median lead of its runs is used (answers half of the queries)."""
+    from api.faq.search.decision import confidence
+
+    leads = [confidence(s) for s in sigs.values() if s.hits]
+    return replace(DEFAULT_THRESHOLDS, answer_confidence=float(np.median(leads)) if leads else 1.0)
 
 
 def format_lines(result: dict[str, object]) -> list[str]:
@@ -326,7 +344,8 @@ def format_lines(result: dict[str, object]) -> list[str]:
         a = fmt.format(ours[key]) if key in ours else "-"
         b = fmt.format(base[key]) if key in base else "-"
         lines.append(f"{label:<22}{a:>12}{b:>12}")
-    lines.append(f"{'build peak MiB':<22}{ours['build_peak_mib']:>12.1f}")
+    lines.append(f"{'build peak MiB':<22}{ours['build_peak_mib']:>12.1f}  (tracemalloc)")
+    lines.append(f"{'build RSS growth MiB':<22}{ours['build_rss_growth_mib']:>12.1f}")
     lines.append(f"{'word vectors load s':<22}{ours['vectors_load_s']:>12.2f}")
     lines.append(f"{'process peak RSS MiB':<22}{result['peak_rss_mib']:>12.1f}")
     lines.append(
@@ -343,9 +362,10 @@ def format_lines(result: dict[str, object]) -> list[str]:
     if isinstance(cal, dict):
         lines.append(
             f"calibration (5-fold CV, target precision 0.85): folds {cal['fold_choices']}, "
-            f"median answer_score {cal['median_answer_score']}, "
-            f"answer_margin {cal['median_answer_margin']}; held-out precision "
-            f"{cal['cv_answer_precision']:.3f} at coverage {cal['cv_answer_coverage']:.3f}"
+            f"median answer_confidence {cal['median_answer_confidence']}, "
+            f"answer_lexical {cal['median_answer_lexical']}; held-out precision "
+            f"{cal['cv_answer_precision']:.3f} at coverage {cal['cv_answer_coverage']:.3f}; "
+            f"lexical score of top entries, 2nd percentile {cal['lexical_top_p2']:.3f}"
         )
     return lines
 

@@ -27,6 +27,7 @@ class Stack:
     api_url: str
     database_url: str
     admin_headers: dict[str, str]
+    api_log: Path
 
 
 def _free_port() -> int:
@@ -112,7 +113,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     try:
         api_url = f"http://127.0.0.1:{api_port}"
         _wait_healthy(api_url, processes, [api_log, rasa_log])
-        yield Stack(api_url, database_url, {"Authorization": f"Bearer {ADMIN_TOKEN}"})
+        yield Stack(api_url, database_url, {"Authorization": f"Bearer {ADMIN_TOKEN}"}, api_log)
     finally:
         for process in processes:
             process.terminate()

@@ -79,6 +79,11 @@ def test_report_becomes_a_case_for_the_road_department(stack: Stack) -> None:
     status = citizen.says_text(f"受付番号 {number} の状況は？")
     assert number in status and "受付済み" in status
 
+    # The API logs each message, masked: the phone number never reaches the log.
+    log = stack.api_log.read_text(encoding="utf-8")
+    assert "［電話番号］" in log
+    assert "090-1234-5678" not in log and "09012345678" not in log
+
 
 def test_asking_for_a_person_opens_a_case_without_contact(stack: Stack) -> None:
     citizen = Citizen(stack)

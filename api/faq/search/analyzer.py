@@ -126,8 +126,12 @@ class Analyzer:
     def readings(self, text: str, *, prepared: bool = False, n: int = 2) -> list[str]:
         """Kana n-grams of the readings of the content words, voicing marks dropped, so that
         kanji and kana spellings and compounds meet (スズメバチ ⊃ ハチ = 蜂)."""
+        return self.readings_of(self.content(text, prepared=prepared), n=n)
+
+    @staticmethod
+    def readings_of(morphemes: Iterable[jatext.Morpheme], n: int = 2) -> list[str]:
         grams: list[str] = []
-        for m in self.content(text, prepared=prepared):
+        for m in morphemes:
             kana = _plain_kana(m.reading or m.surface)
             if len(kana) < n:
                 grams.append(kana)

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from api.cli import main
+from tests.conftest import REPO_ROOT
+
+
+@pytest.fixture
+def scratch_database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
+    from api.core.config import get_settings
+    from api.core.db import get_engine, get_sessionmaker
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    for cached in (get_settings, get_engine, get_sessionmaker):
+        cached.cache_clear()
+    yield url
+    for cached in (get_settings, get_engine, get_sessionmaker):
+        cached.cache_clear()
+
+
+def test_city_load_is_repeatable(scratch_database: str, capsys: pytest.CaptureFixture) -> None:
+    assert main(["city", "load", str(REPO_ROOT / "demo_city")]) == 0
+    assert main(["city", "load", str(REPO_ROOT / "demo_city")]) == 0  # updates, no duplicates
+    engine = create_engine(scratch_database)
+    with engine.connect() as connection:
+        faq = connection.execute(text("SELECT count(*) FROM faq_entries")).scalar_one()
+        departments = connection.execute(
+            text("SELECT count(DISTINCT department_code) FROM faq_entries")
+        ).scalar_one()
+        orphans = connection.execute(
+            text("SELECT count(*) FROM faq_entries WHERE department_code IS NULL")
+        ).scalar_one()
+    engine.dispose()
+    assert faq >= 60 and departments >= 10 and orphans == 0
+    assert f"{faq} FAQ entries" in capsys.readouterr().out
