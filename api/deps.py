@@ -9,7 +9,9 @@ from sqlalchemy.orm import Session
 
 from api.core.config import Settings, get_settings
 from api.core.db import get_session
+from api.core.errors import AppError
 from api.staff.auth import StaffPrincipal, authenticate_bearer
+from api.staff.service import principal_for_token
 
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
@@ -17,9 +19,21 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 def _current_staff(
     settings: SettingsDep,
+    session: SessionDep,
     authorization: Annotated[str | None, Header()] = None,
 ) -> StaffPrincipal:
-    return authenticate_bearer(authorization, settings)
+    return authenticate_bearer(
+        authorization, settings, lambda token: principal_for_token(session, token)
+    )
 
 
 CurrentStaff = Annotated[StaffPrincipal, Depends(_current_staff)]
+
+
+def _current_admin(staff: CurrentStaff) -> StaffPrincipal:
+    if not staff.is_admin:
+        raise AppError("administrators only", status_code=403, code="forbidden")
+    return staff
+
+
+CurrentAdmin = Annotated[StaffPrincipal, Depends(_current_admin)]

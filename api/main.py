@@ -6,9 +6,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
 from actions.server import router as actions_router
 from api.cases.router import router as cases_router
+from api.channels.line.channel import build_line_channel
+from api.channels.line.events import resume_line_inbox
+from api.channels.line.router import router as line_router
+from api.channels.web.router import router as web_router
 from api.conversation.rasa_client import RasaClient
 from api.conversation.router import router as chat_router
 from api.conversation.service import ConversationService
@@ -18,8 +23,11 @@ from api.core.errors import install_error_handlers
 from api.core.logging import configure_logging
 from api.core.migrate import upgrade_database
 from api.departments.router import router as departments_router
+from api.faq.router import router as faq_router
 from api.health.router import router as health_router
 from api.seed import seed_if_empty
+from api.staff.router import router as auth_router
+from api.triage.router import router as triage_router
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -32,6 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if settings.seed_demo_city:
             with unit_of_work() as session:
                 seed_if_empty(session, settings.city_dir)
+        await resume_line_inbox(app)
         yield
 
     app = FastAPI(
@@ -43,9 +52,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
     app.state.rasa = rasa
     app.state.conversation = ConversationService(rasa, settings.max_message_chars)
+    app.state.line = build_line_channel(settings)  # None when LINE is not configured
     install_error_handlers(app)
-    for router in (health_router, chat_router, cases_router, departments_router, actions_router):
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=[o.strip() for o in settings.widget_origins.split(",") if o.strip()],
+        allow_methods=["GET", "POST"],
+        allow_headers=["Content-Type", "Last-Event-ID"],
+    )
+    for router in (
+        health_router,
+        auth_router,
+        chat_router,
+        cases_router,
+        departments_router,
+        faq_router,
+        triage_router,
+        actions_router,
+    ):
         app.include_router(router)
+    app.include_router(line_router)
+    app.include_router(web_router)
     return app
 
 

@@ -9,71 +9,27 @@ section ``【お問い合わせ】。<局>。<課>。電話…``.
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from api.faq.search.documents import FaqDocument, split_contact
+from api.faq.json_format import parse_department as _parse_department
+from api.faq.json_format import parse_entry_text
+from api.faq.search.documents import FaqDocument
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "amagasaki-faq"
-
-# An organisation name ends in one of these (longest first matters for the regex).
-_ORG_SUFFIX = "事務所|センター|事業体|本部|担当|課|室|所|館|係|局|部|園|協会|公社|組合"
-_ORG_NAME = re.compile(f"^[^〒■＊*※]+?(?:{_ORG_SUFFIX})$")
-_NOT_ORG = re.compile(
-    r"^(?:電話|ＴＥＬ|TEL|ファクス|ＦＡＸ|FAX|Ｅメール|メール|受付|開館|休館|住所)"
-)
-_ADDRESS = re.compile(r"(?:丁目|番地|[0-9０-９]番|[0-9０-９]－)")
-_PREFIX = re.compile(r"^(?:.*?局)?(?:[^・]{2,}?部)?(?=.{2,}(?:課|担当)$)")
-_PAREN = re.compile(r"[（(][^）)]*[）)]")
+# The city's own name before a department (尼崎市コールセンター → コールセンター): stripped by
+# this loader and by the product importer when the benchmark imports the corpus.
+CITY_PREFIXES = ("尼崎市",)
 
 
 def parse_department(text: str) -> str | None:
-    """The department named by the contact section of an FAQ answer, or None.
-
-    The last organisation name (…課, …室, …所, …センター, …担当 …) in the section, cut to
-    the section level (国保年金課資格賦課担当 → 国保年金課, 市民税課（個人担当） → 市民税課)
-    and without the bureau prefix (こども青少年本部事務局児童課 → 児童課).
-    """
-    _, contact = split_contact(text)
-    if not contact:
-        return None
-    body = re.sub(r"^[【［\[〔（(][^】］\]〕）)]*[】］\]〕）)]", "", contact)
-    found: str | None = None
-    for raw in re.split(r"[。\n]", body):
-        seg = _PAREN.sub("", raw).strip(" 　・:：")
-        if not seg or seg.startswith(("【", "［", "[")) or len(seg) > 40:
-            continue
-        if _NOT_ORG.match(seg) or _ADDRESS.search(seg) or not _ORG_NAME.match(seg):
-            continue
-        found = seg
-    if found is None:
-        return None
-    return _section_level(found)
-
-
-def _section_level(name: str) -> str:
-    name = name.lstrip("●○◆◇・ ").removeprefix("尼崎市")
-    # bureau and division prefixes: 健康福祉局健康増進課 → 健康増進課, 環境部環境保全課 → 環境保全課
-    name = _PREFIX.sub("", name)
-    for unit in ("課", "担当"):
-        at = name.find(unit)
-        if 0 < at < len(name) - len(unit):
-            return name[: at + len(unit)]  # 国保年金課資格賦課担当 → 国保年金課
-    return name
+    """The department named by the contact section of an answer (the product's parser)."""
+    return _parse_department(text, CITY_PREFIXES)
 
 
 def parse_entry(faq_id: str, text: str) -> FaqDocument:
-    text = unicodedata.normalize("NFC", text)
-    question, sep, answer = text.partition("\nAnswer:")
-    if not sep:
-        question, answer = text, ""
-    question = question.removeprefix("Question:").strip()
-    answer = answer.strip()
-    return FaqDocument(
-        faq_id=str(faq_id), question=question, answer=answer, department=parse_department(answer)
-    )
+    question, answer, department = parse_entry_text(str(faq_id), text, CITY_PREFIXES)
+    return FaqDocument(faq_id=str(faq_id), question=question, answer=answer, department=department)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,9 @@
 
     python -m bench.faq_bench [DATA_DIR] [--output bench-results/faq.json] [--replicate 20000]
 
-Runs the 222 dev queries through the product's FaqIndex / decide() / DepartmentRouter and,
+Imports corpus.json with the product's JSON importer into a scratch SQLite database, builds the
+knowledge from that database as the API does (FaqIndex and DepartmentRouter over the stored
+entries and departments), runs the 222 dev queries through it and,
 side by side, through a plain BM25 (bm25s, k1=1.2, b=0.75) over the same fugashi tokens of the
 whole entry text, computed in the same run. Prints one line per figure and writes them as JSON.
 
@@ -14,8 +16,10 @@ Metrics
 - routing top-1 / top-3: the right department is the department of the query's grade-2
   entries (any of them when they differ); queries whose grade-2 entries name no department
   are skipped.
-- search latency p50/p95 per query, index build time, peak memory (tracemalloc during the
-  build, and the process's peak RSS).
+- search latency p50/p95 per query, knowledge build time (reading the DB, index and router),
+  peak memory (tracemalloc during an index build, and the process's peak RSS), and the import
+  time (reading the JSON, parsing departments, writing the DB); with --replicate N the same for
+  the corpus repeated to N entries.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import math
 import resource
 import statistics
 import sys
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable, Sequence
@@ -34,8 +39,13 @@ from pathlib import Path
 
 import bm25s
 import numpy as np
+from sqlalchemy.orm import sessionmaker
 
 import jatext
+from api.core.db import build_engine, unit_of_work
+from api.core.migrate import upgrade_database
+from api.faq.json_format import read_faq_json
+from api.faq.knowledge import Knowledge, KnowledgeCache
 from api.faq.search.decision import (
     DEFAULT_THRESHOLDS,
     Signals,
@@ -46,8 +56,9 @@ from api.faq.search.decision import (
 from api.faq.search.documents import FaqDocument, SearchHit
 from api.faq.search.index import FaqIndex
 from api.faq.search.vectors import default_vectors
+from api.faq.service import ImportReport, import_faq
 from api.routing import DepartmentRouter
-from bench.amagasaki import DEFAULT_DATA_DIR, AmagasakiSet, load
+from bench.amagasaki import CITY_PREFIXES, DEFAULT_DATA_DIR, load
 
 Ranker = Callable[[str, int], list[SearchHit]]
 
@@ -164,11 +175,18 @@ def decision_figures(
     }
 
 
-def routing_figures(router: DepartmentRouter, data: AmagasakiSet) -> dict[str, float]:
-    dept = {d.faq_id: d.department for d in data.documents}
+def routing_figures(
+    router: DepartmentRouter,
+    queries: dict[str, str],
+    qrels: dict[str, dict[str, int]],
+    departments: dict[str, str | None],
+) -> dict[str, float]:
+    """`departments`: each entry's department as the product stored it."""
     top1 = top3 = n = 0
-    for qid, text in data.queries.items():
-        gold = {dept[d] for d, g in data.qrels.get(qid, {}).items() if g == 2 and dept.get(d)}
+    for qid, text in queries.items():
+        gold = {
+            departments[d] for d, g in qrels.get(qid, {}).items() if g == 2 and departments.get(d)
+        }
         if not gold:
             continue
         n += 1
@@ -245,66 +263,145 @@ def replicate(documents: list[FaqDocument], n: int) -> list[FaqDocument]:
     return out
 
 
+def replicate_corpus(corpus: dict[str, object], n: int) -> dict[str, object]:
+    """The corpus repeated up to n entries (copies get the ids ``<id>#<copy>``)."""
+    out: dict[str, object] = {}
+    copy = 0
+    while len(out) < n and corpus:
+        for key, value in corpus.items():
+            if len(out) >= n:
+                break
+            out[f"{key}#{copy}" if copy else str(key)] = value
+        copy += 1
+    return out
+
+
+@dataclass
+class Imported:
+    """A corpus imported by the product's JSON importer into a scratch SQLite database, and
+    the knowledge the API builds from that database."""
+
+    knowledge: Knowledge
+    ids: list[str]  # the corpus ids the import kept, in corpus order
+    import_s: float
+    build_s: float
+    build_rss_mib: float
+    report: ImportReport
+
+
+def import_and_build(corpus_path: Path, workdir: Path, name: str) -> Imported:
+    url = f"sqlite:///{workdir / f'{name}.db'}"
+    upgrade_database(url)
+    engine = build_engine(url)
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    try:
+        t0 = time.perf_counter()
+        records, errors = read_faq_json(corpus_path, CITY_PREFIXES)
+        with unit_of_work(factory) as session:
+            report = import_faq(session, records, errors=errors)
+        import_s = time.perf_counter() - t0
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        t0 = time.perf_counter()
+        with unit_of_work(factory) as session:
+            knowledge = KnowledgeCache().get(session)  # what the API does on a request
+        build_s = time.perf_counter() - t0
+        rss = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
+    finally:
+        engine.dispose()
+    kept = [r.id for r in records]
+    if report.errors:  # entries the import skipped (duplicates, unusable departments)
+        present = []
+        for faq_id in kept:
+            try:
+                knowledge.index.document(faq_id)
+            except KeyError:
+                continue
+            present.append(faq_id)
+        kept = present
+    return Imported(knowledge, kept, import_s, build_s, rss, report)
+
+
 def run(data_dir: Path, replicate_n: int = 0, do_calibrate: bool = False) -> dict[str, object]:
+    data_dir = Path(data_dir)
     data = load(data_dir)
     jatext.tokenize("準備")  # load the dictionary before timing anything
     t0 = time.perf_counter()
     default_vectors()  # the word vectors are loaded once per process, not per index
     vectors_s = time.perf_counter() - t0
 
-    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    t0 = time.perf_counter()
-    index = FaqIndex.build(data.documents)
-    build_s = time.perf_counter() - t0
-    build_rss = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
-    # the index's own size: traced allocations of a second build (tracemalloc slows it down)
-    tracemalloc.start()
-    FaqIndex.build(data.documents)
-    _, build_peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
+    with tempfile.TemporaryDirectory(prefix="madoguchi-bench-") as scratch:
+        workdir = Path(scratch)
+        imported = import_and_build(data_dir / "corpus.json", workdir, "corpus")
+        knowledge = imported.knowledge
+        index = knowledge.index
+        # the entries as the product stored them (departments read by the product importer)
+        documents = [index.document(faq_id) for faq_id in imported.ids]
+        # the index's own size: traced allocations of a second build (tracemalloc slows it down)
+        tracemalloc.start()
+        FaqIndex.build(documents)
+        _, build_peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
 
-    t0 = time.perf_counter()
-    plain = PlainBm25(data.documents)
-    plain_build_s = time.perf_counter() - t0
-
-    ours, _ = evaluate_ranker(lambda q, k: index.search(q, top=k), data.queries, data.qrels)
-    base, base_runs = evaluate_ranker(plain.search, data.queries, data.qrels)
-
-    sigs = {qid: signals(index, text) for qid, text in data.queries.items()}
-    base_sigs = {qid: Signals(hits, float("inf"), 0) for qid, hits in base_runs.items()}
-    router = DepartmentRouter.build([], index)
-    result: dict[str, object] = {
-        "entries": len(data.documents),
-        "queries": len(data.queries),
-        "madoguchi": {
-            **vars(ours),
-            **decision_figures(sigs, data.qrels),
-            **routing_figures(router, data),
-            "build_s": build_s,
-            "build_peak_mib": build_peak / 2**20,
-            "build_rss_growth_mib": build_rss,
-            "vectors_load_s": vectors_s,
-        },
-        "plain_bm25": {
-            **vars(base),
-            **decision_figures(base_sigs, data.qrels, _plain_thresholds(base_sigs)),
-            "build_s": plain_build_s,
-        },
-    }
-    if do_calibrate:
-        result["calibration"] = calibrate(sigs, data.qrels)
-    if replicate_n:
-        docs = replicate(data.documents, replicate_n)
         t0 = time.perf_counter()
-        big = FaqIndex.build(docs)
-        big_build = time.perf_counter() - t0
-        big_fig, _ = evaluate_ranker(lambda q, k: big.search(q, top=k), data.queries, data.qrels)
-        result["replicated"] = {
-            "entries": len(docs),
-            "build_s": big_build,
-            "latency_p50_ms": big_fig.latency_p50_ms,
-            "latency_p95_ms": big_fig.latency_p95_ms,
+        plain = PlainBm25(documents)
+        plain_build_s = time.perf_counter() - t0
+
+        ours, _ = evaluate_ranker(lambda q, k: index.search(q, top=k), data.queries, data.qrels)
+        base, base_runs = evaluate_ranker(plain.search, data.queries, data.qrels)
+
+        sigs = {qid: signals(index, text) for qid, text in data.queries.items()}
+        base_sigs = {qid: Signals(hits, float("inf"), 0) for qid, hits in base_runs.items()}
+        departments = {d.faq_id: d.department for d in documents}
+        report = imported.report
+        result: dict[str, object] = {
+            "entries": len(documents),
+            "queries": len(data.queries),
+            "path": "product: JSON importer -> scratch SQLite -> knowledge built from the DB",
+            "import": {
+                "s": imported.import_s,
+                "created": report.created,
+                "updated": report.updated,
+                "skipped": report.skipped,
+                "departments_created": len(report.departments_created),
+                "errors": [f"line {e.line}: {e.reason}" for e in report.errors[:20]],
+            },
+            "madoguchi": {
+                **vars(ours),
+                **decision_figures(sigs, data.qrels),
+                **routing_figures(knowledge.router, data.queries, data.qrels, departments),
+                "build_s": imported.build_s,
+                "build_peak_mib": build_peak / 2**20,
+                "build_rss_growth_mib": imported.build_rss_mib,
+                "vectors_load_s": vectors_s,
+                "import_s": imported.import_s,
+            },
+            "plain_bm25": {
+                **vars(base),
+                **decision_figures(base_sigs, data.qrels, _plain_thresholds(base_sigs)),
+                "build_s": plain_build_s,
+            },
         }
+        if do_calibrate:
+            result["calibration"] = calibrate(sigs, data.qrels)
+        if replicate_n:
+            del imported, knowledge, index, plain
+            corpus = json.loads((data_dir / "corpus.json").read_text(encoding="utf-8"))
+            big_path = workdir / "replicated.json"
+            big_path.write_text(
+                json.dumps(replicate_corpus(corpus, replicate_n), ensure_ascii=False), "utf-8"
+            )
+            big = import_and_build(big_path, workdir, "replicated")
+            big_index = big.knowledge.index
+            big_fig, _ = evaluate_ranker(
+                lambda q, k: big_index.search(q, top=k), data.queries, data.qrels
+            )
+            result["replicated"] = {
+                "entries": len(big.ids),
+                "import_s": big.import_s,
+                "build_s": big.build_s,
+                "latency_p50_ms": big_fig.latency_p50_ms,
+                "latency_p95_ms": big_fig.latency_p95_ms,
+            }
     result["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return result
 
@@ -347,6 +444,13 @@ def format_lines(result: dict[str, object]) -> list[str]:
     lines.append(f"{'build peak MiB':<22}{ours['build_peak_mib']:>12.1f}  (tracemalloc)")
     lines.append(f"{'build RSS growth MiB':<22}{ours['build_rss_growth_mib']:>12.1f}")
     lines.append(f"{'word vectors load s':<22}{ours['vectors_load_s']:>12.2f}")
+    imp = result.get("import")
+    if isinstance(imp, dict):
+        lines.append(
+            f"{'import s':<22}{imp['s']:>12.2f}  (product JSON importer into a scratch SQLite DB: "
+            f"{imp['created']} created, {imp['skipped']} skipped, "
+            f"{imp['departments_created']} departments created)"
+        )
     lines.append(f"{'process peak RSS MiB':<22}{result['peak_rss_mib']:>12.1f}")
     lines.append(
         f"routing queries: {ours['routing_queries']}; entries: {result['entries']}; "
@@ -358,6 +462,8 @@ def format_lines(result: dict[str, object]) -> list[str]:
             f"replicated {rep['entries']} entries: build {rep['build_s']:.1f} s, "
             f"latency p50 {rep['latency_p50_ms']:.1f} ms, p95 {rep['latency_p95_ms']:.1f} ms"
         )
+        if "import_s" in rep:
+            lines.append(f"replicated {rep['entries']} entries: import {rep['import_s']:.1f} s")
     cal = result.get("calibration")
     if isinstance(cal, dict):
         lines.append(

@@ -13,7 +13,8 @@ trap 'kill $rasa_pid 2>/dev/null || true' EXIT INT TERM
 cat <<MSG
 
   madoguchi is starting (the conversation engine takes about half a minute).
-    API:            http://$API_HOST:$API_PORT   (OpenAPI: http://$API_HOST:$API_PORT/docs)
+    demo city page: http://$API_HOST:$API_PORT/   (the chat widget is at the bottom right)
+    API:            http://$API_HOST:$API_PORT/docs   (OpenAPI)
     health:         http://$API_HOST:$API_PORT/health
     chat:           curl -s http://$API_HOST:$API_PORT/api/v1/chat -H 'Content-Type: application/json' \\
                       -d '{"sender": "web:demo", "message": "粗大ごみの出し方を教えて"}'

@@ -30,6 +30,7 @@ class CaseEventKind(str, enum.Enum):
     transferred = "transferred"
     commented = "commented"
     status_changed = "status_changed"
+    replied = "replied"  # a staff message sent to the citizen
 
 
 class Case(Base):

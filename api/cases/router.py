@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Header, Query, Request
 
 from api.cases import service
 from api.cases.models import CaseStatus
@@ -13,10 +13,15 @@ from api.cases.schemas import (
     CaseOut,
     CaseSummaryOut,
     CommentIn,
+    NewCase,
+    PhoneCaseIn,
+    ReplyIn,
     StatusIn,
     TransferIn,
 )
+from api.channels.delivery import deliver_reply
 from api.deps import CurrentStaff, SessionDep
+from api.faq.knowledge import knowledge_cache
 
 router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
 
@@ -41,6 +46,39 @@ def list_cases(
     )
     items = [CaseSummaryOut.model_validate(case) for case in cases]
     return CaseList(items=items, total=total, limit=limit, offset=offset)
+
+
+@router.post(
+    "",
+    response_model=CaseOut,
+    status_code=201,
+    responses={401: _ERRORS[401], 404: {"description": "unknown department"}},
+)
+def open_phone_case(
+    body: PhoneCaseIn,
+    session: SessionDep,
+    staff: CurrentStaff,
+    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
+) -> CaseOut:
+    """Opens a case from a phone call (channel `phone`), routed like any other when no
+    department is given. Send an `Idempotency-Key` header to make a retried request safe."""
+    knowledge = knowledge_cache.get(session)
+    case, _ = service.open_case(
+        session,
+        NewCase(
+            kind=body.kind,
+            channel="phone",
+            description=body.description,
+            location=body.location,
+            contact=body.contact,
+            contact_declined=not body.contact,
+            department=body.department,
+            idempotency_key=f"phone:{staff.name}:{idempotency_key}" if idempotency_key else None,
+        ),
+        route=knowledge.router.route,
+        actor=staff.name,
+    )
+    return CaseOut.model_validate(case)
 
 
 @router.get("/{case_number}", response_model=CaseOut, responses=_ERRORS)
@@ -69,6 +107,27 @@ def transfer(
 @router.post("/{case_number}/comments", response_model=CaseOut, responses=_ERRORS)
 def comment(case_number: str, body: CommentIn, session: SessionDep, staff: CurrentStaff) -> CaseOut:
     return CaseOut.model_validate(service.comment_case(session, staff, case_number, body.body))
+
+
+@router.post(
+    "/{case_number}/replies",
+    response_model=CaseOut,
+    responses={
+        **_ERRORS,
+        409: {"description": "the case has no conversation to reply to"},
+        501: {"description": "the case's channel cannot carry replies (phone)"},
+    },
+)
+async def reply(
+    case_number: str, body: ReplyIn, request: Request, session: SessionDep, staff: CurrentStaff
+) -> CaseOut:
+    """Sends a message to the citizen through the channel the case came from (the web widget
+    shows it at once; LINE gets a push) and records it in the case's history."""
+    case = service.get_case(session, staff, case_number)
+    channel = await deliver_reply(
+        session, case, body.body, line=request.app.state.line, author="staff"
+    )
+    return CaseOut.model_validate(service.record_reply(session, staff, case, body.body, channel))
 
 
 @router.post(

@@ -8,6 +8,12 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from api.cases.models import CaseKind, CaseStatus
 
 
+def _strip_required(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value.strip()
+
+
 class RoutingAlternative(BaseModel):
     department: str
     confidence: float
@@ -32,6 +38,18 @@ class NewCase(BaseModel):
         if not value.strip():
             raise ValueError("description must not be blank")
         return value.strip()
+
+
+class PhoneCaseIn(BaseModel):
+    """A case the call centre opens from a phone call."""
+
+    kind: CaseKind = CaseKind.inquiry
+    description: str = Field(min_length=1, max_length=5000)
+    location: str | None = Field(default=None, max_length=1000)
+    contact: str | None = Field(default=None, max_length=300)
+    department: str | None = Field(default=None, description="routed automatically when omitted")
+
+    _description = field_validator("description")(_strip_required)
 
 
 class CaseEventOut(BaseModel):
@@ -79,12 +97,6 @@ class CaseList(BaseModel):
     offset: int
 
 
-def _strip_required(value: str) -> str:
-    if not value.strip():
-        raise ValueError("must not be blank")
-    return value.strip()
-
-
 class AssignIn(BaseModel):
     assignee: str | None = Field(default=None, max_length=200, description="None unassigns")
 
@@ -98,6 +110,12 @@ class TransferIn(BaseModel):
 
 class CommentIn(BaseModel):
     body: str = Field(min_length=1, max_length=5000)
+
+    _body = field_validator("body")(_strip_required)
+
+
+class ReplyIn(BaseModel):
+    body: str = Field(min_length=1, max_length=5000, description="sent to the citizen as is")
 
     _body = field_validator("body")(_strip_required)
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from api.audit import service as audit
 from api.cases.models import Case, CaseEvent, CaseEventKind, CaseStatus
 from api.cases.numbering import allocate_case_number
 from api.cases.repository import CaseRepository
@@ -145,6 +146,16 @@ def transfer_case(
     return case
 
 
+def record_reply(
+    session: Session, principal: StaffPrincipal, case: Case, body: str, channel: str
+) -> Case:
+    """Records a staff reply that was delivered to the citizen through `channel`."""
+    _record(
+        session, case, CaseEventKind.replied, principal.name, {"body": body, "channel": channel}
+    )
+    return case
+
+
 def comment_case(session: Session, principal: StaffPrincipal, case_number: str, body: str) -> Case:
     case = get_case(session, principal, case_number)
     _record(session, case, CaseEventKind.commented, principal.name, {"body": body})
@@ -192,5 +203,10 @@ def _record(
     case.updated_at = now
     CaseRepository(session).add_event(
         CaseEvent(case=case, kind=kind.value, actor=actor, data=data, created_at=now)
+    )
+    before = {"value": data["before"]} if "before" in data else None
+    after = {("value" if k == "after" else k): v for k, v in data.items() if k != "before"}
+    audit.record(
+        session, actor, f"case.{kind.value}", "case", case.case_number, before=before, after=after
     )
     session.flush()

@@ -30,6 +30,29 @@ class Settings(BaseSettings):
     seed_demo_city: bool = Field(default=True, validation_alias="MADOGUCHI_SEED_DEMO_CITY")
     max_message_chars: int = Field(default=2000, validation_alias="MADOGUCHI_MAX_MESSAGE_CHARS")
     timezone: str = Field(default="Asia/Tokyo", validation_alias="MADOGUCHI_TIMEZONE")
+    token_ttl_hours: int = Field(default=10, ge=1, validation_alias="MADOGUCHI_TOKEN_TTL_HOURS")
+    # Sites that may embed the chat widget (comma-separated origins; * allows any site: the
+    # chat API uses no cookies, so a foreign page gains nothing a direct request would not).
+    widget_origins: str = Field(default="*", validation_alias="MADOGUCHI_WIDGET_ORIGINS")
+    # LINE Messaging API (api/channels/line). Without the secret and the token the channel is off.
+    line_channel_secret: SecretStr | None = Field(
+        default=None, validation_alias="LINE_CHANNEL_SECRET"
+    )
+    line_channel_access_token: SecretStr | None = Field(
+        default=None, validation_alias="LINE_CHANNEL_ACCESS_TOKEN"
+    )
+    line_api_base_url: str = Field(
+        default="https://api.line.me", validation_alias="LINE_API_BASE_URL"
+    )
+    # Message content (images) is served by a host of its own.
+    line_data_api_base_url: str = Field(
+        default="https://api-data.line.me", validation_alias="LINE_DATA_API_BASE_URL"
+    )
+    line_timeout_seconds: float = Field(default=10.0, validation_alias="LINE_TIMEOUT_SECONDS")
+    # Largest image accepted from LINE and stored with a case (bytes).
+    line_max_image_bytes: int = Field(
+        default=10 * 1024 * 1024, validation_alias="LINE_MAX_IMAGE_BYTES"
+    )
 
     @field_validator("admin_token")
     @classmethod

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 
 def import_all_models() -> None:
+    import api.audit.models
     import api.cases.models
+    import api.channels.line.models
+    import api.channels.web.models
     import api.departments.models
-    import api.faq.models  # noqa: F401
+    import api.faq.models
+    import api.staff.models  # noqa: F401

@@ -16,7 +16,8 @@ from api.faq.repository import FaqRepository
 from api.faq.search import FaqDocument, FaqIndex
 from api.routing import DepartmentProfile, DepartmentRouter
 
-Version = tuple[int, datetime | None, int, datetime | None]
+# (FAQ count, latest FAQ change, sum of FAQ change times, department count, latest change)
+Version = tuple[int, datetime | None, int, int, datetime | None]
 
 
 @dataclass(frozen=True)
@@ -27,11 +28,11 @@ class Knowledge:
 
 
 def _version(session: Session) -> Version:
-    faq_count, faq_updated = FaqRepository(session).version()
+    faq_count, faq_updated, faq_sum = FaqRepository(session).version()
     dept_count, dept_updated = session.execute(
         select(func.count(), func.max(Department.updated_at)).select_from(Department)
     ).one()
-    return faq_count, faq_updated, int(dept_count), dept_updated
+    return faq_count, faq_updated, faq_sum, int(dept_count), dept_updated
 
 
 def _build(session: Session) -> Knowledge:

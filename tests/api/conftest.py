@@ -63,7 +63,7 @@ def demo_departments() -> list[DepartmentIn]:
             name="道路維持課",
             handles="道路の穴・陥没、街灯、カーブミラー、側溝",
             keywords=["道路", "陥没", "穴", "街灯", "カーブミラー", "側溝"],
-            phone="099-210-3001",
+            phone="000-210-3001",
             first_response_target_hours=4,
         ),
         DepartmentIn(
@@ -71,14 +71,14 @@ def demo_departments() -> list[DepartmentIn]:
             name="ごみ減量推進課",
             handles="家庭ごみの分別と収集、粗大ごみ、不法投棄",
             keywords=["ごみ", "粗大ごみ", "不法投棄", "分別"],
-            phone="099-210-1234",
+            phone="000-210-1234",
         ),
         DepartmentIn(
             code="residents",
             name="市民課",
             handles="住民票、戸籍、印鑑登録、マイナンバーカード",
             keywords=["住民票", "戸籍", "印鑑", "マイナンバー"],
-            phone="099-210-2000",
+            phone="000-210-2000",
         ),
         DepartmentIn(code="general", name="市民相談課", handles="どこに聞けばよいか分からない相談"),
     ]

@@ -7,7 +7,8 @@ Fields (each its own BM25, bm25s):
   differently and words UniDic does not know).
 
 - ``qr``: kana bigrams of the question words' readings (蜂 = ハチ ⊂ スズメバチ),
-- ``qv`` / ``av``: cosine of IDF-weighted ja_ginza word-vector averages (vectors.py).
+- ``qv`` / ``av``: cosine of IDF-weighted ja_ginza word-vector averages, adapted to the
+  knowledge base by a CCA between its questions and answers (vectors.py).
 
 A query is scored on every field; the fused score is the weighted sum of the per-field scores,
 each BM25 divided by the query's reference score on that field (so fields of different scales
@@ -178,12 +179,17 @@ class FaqIndex:
             dense = DenseSpace(vectors, word_idf, default_idf)
             raw_q = np.stack([dense.raw(p) for p in pairs_q])
             raw_a = np.stack([dense.raw(p) for p in pairs_a])
-            dense.fit_common(np.vstack([raw_q, raw_a]))
-            matrices = {"qv": dense.finish(raw_q), "av": dense.finish(raw_a)}
+            question_vectors, answer_vectors = dense.fit(raw_q, raw_a)
+            matrices = {"qv": question_vectors, "av": answer_vectors}
         return cls(docs, analyzer, fields, doc_words, word_idf, dense, matrices)
 
     def __len__(self) -> int:
         return len(self.documents)
+
+    def document_words(self) -> list[set[str]]:
+        """The content-word lemmas of each entry (question and answer body), index order: the
+        index's own analysis, for models trained on the knowledge base (routing)."""
+        return self._doc_words
 
     def document(self, faq_id: str) -> FaqDocument:
         try:

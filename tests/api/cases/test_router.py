@@ -113,3 +113,24 @@ def test_bad_changes_get_precise_4xx(
 def test_departments_are_listed(client: TestClient, seeded: Session) -> None:
     codes = [d["code"] for d in client.get("/api/v1/departments").json()]
     assert codes == sorted(codes) and {"roads", "waste", "residents", "general"} <= set(codes)
+
+
+def test_call_centre_opens_a_phone_case(
+    client: TestClient, seeded: Session, auth: dict[str, str]
+) -> None:
+    body = {"description": "緑町の街灯が切れていると電話がありました", "contact": "090-0000-1111"}
+    headers = {**auth, "Idempotency-Key": "call-0001"}
+    first = client.post("/api/v1/cases", json=body, headers=headers)
+    assert first.status_code == 201, first.text
+    case = first.json()
+    assert case["channel"] == "phone" and case["kind"] == "inquiry"
+    assert case["department"] == "roads" and case["routing_confidence"] is not None
+    again = client.post("/api/v1/cases", json=body, headers=headers)  # a retried request
+    assert again.json()["case_number"] == case["case_number"]
+
+    chosen = client.post(
+        "/api/v1/cases", json={**body, "department": "general", "kind": "report"}, headers=auth
+    ).json()
+    assert chosen["department"] == "general" and chosen["case_number"] != case["case_number"]
+    assert client.post("/api/v1/cases", json={"description": " "}, headers=auth).status_code == 422
+    assert client.post("/api/v1/cases", json=body).status_code == 401

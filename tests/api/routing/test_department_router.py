@@ -90,3 +90,25 @@ def test_router_works_without_a_directory() -> None:
     decision = router.route("保育所に入りたい")
     assert decision.department == "kodomo"
     assert len(decision.alternatives) == 2
+
+
+def test_naive_bayes_classifier_learns_departments_from_the_entries() -> None:
+    from api.faq.search.analyzer import default_analyzer
+    from api.routing.classifier import NaiveBayesRouter
+
+    analyzer = default_analyzer()
+    samples = [(analyzer.words(f"{d.question} 。{d.answer}"), d.department) for d in FAQ]
+    clf = NaiveBayesRouter.train(samples, analyzer)
+    assert clf is not None
+    dist = clf.distribution("粗大ごみを出したい")
+    assert max(dist, key=dist.__getitem__) == "gomi"
+    assert abs(sum(dist.values()) - 1.0) < 1e-6
+    assert clf.distribution("😀") == {}
+    assert NaiveBayesRouter.train([], analyzer) is None
+
+
+def test_index_exposes_the_lemmas_of_each_entry() -> None:
+    index = FaqIndex.build(FAQ)
+    words = index.document_words()
+    assert len(words) == len(FAQ)
+    assert "粗大" in words[0] or "粗大ごみ" in words[0]

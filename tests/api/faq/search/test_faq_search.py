@@ -142,3 +142,21 @@ def test_empty_index_escalates() -> None:
     empty = FaqIndex.build([])
     assert empty.search("住民票") == []
     assert decide(empty, "住民票").decision == "escalate"
+
+
+def test_cca_projection_brings_paired_questions_and_answers_together() -> None:
+    import numpy as np
+
+    from api.faq.search.vectors import CcaProjection, normalize_rows
+
+    rng = np.random.default_rng(0)
+    topics = rng.normal(size=(600, 20))
+    questions = normalize_rows(topics @ rng.normal(size=(20, 50)) + rng.normal(size=(600, 50)))
+    answers = normalize_rows(topics @ rng.normal(size=(20, 50)) + rng.normal(size=(600, 50)))
+    questions[0] = 0.0
+    cca = CcaProjection.fit(questions, answers, dimensions=20)
+    pq, pa = cca.question(questions), cca.answer(answers)
+    assert not np.any(pq[0])
+    paired = np.einsum("ij,ij->i", pq[1:], pa[1:]).mean()
+    shuffled = np.einsum("ij,ij->i", pq[1:], np.roll(pa[1:], 1, axis=0)).mean()
+    assert paired > 0.5 > shuffled + 0.3

@@ -1,0 +1,1 @@
+"""The LINE Messaging API channel: webhook, inbox, replies, pushes and report attachments."""

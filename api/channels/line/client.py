@@ -1,0 +1,147 @@
+"""The one HTTP client of the LINE Messaging API (reply, push, message content).
+
+Request bodies are checked against line-bot-sdk's v3 models before they leave, so a shape
+error shows up here rather than as a 400 from LINE. Transport is httpx (async), pointed at
+`LINE_API_BASE_URL` / `LINE_DATA_API_BASE_URL` so tests can use a local stub.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from linebot.v3.messaging import PushMessageRequest, ReplyMessageRequest
+
+from api.core.errors import ServiceUnavailableError
+
+logger = logging.getLogger(__name__)
+
+_PUSH_ATTEMPTS = 3
+_PUSH_BACKOFF_SECONDS = 0.5
+
+
+class LineApiError(ServiceUnavailableError):
+    code = "line_api_error"
+
+    def __init__(self, message: str, *, http_status: int | None = None) -> None:
+        super().__init__(message)
+        self.http_status = http_status
+
+
+class InvalidReplyTokenError(LineApiError):
+    """The reply token expired or was used already; the caller may push instead."""
+
+
+@dataclass(frozen=True)
+class ImageContent:
+    content: bytes
+    content_type: str
+
+
+def _line_message(response: httpx.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return ""
+    return str(body.get("message", "")) if isinstance(body, dict) else ""
+
+
+class LineClient:
+    def __init__(
+        self,
+        *,
+        access_token: str,
+        api_base_url: str,
+        data_api_base_url: str,
+        timeout_seconds: float = 10.0,
+    ) -> None:
+        self._token = access_token
+        self._api = api_base_url.rstrip("/")
+        self._data = data_api_base_url.rstrip("/")
+        self._timeout = timeout_seconds
+
+    def _headers(self, **extra: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self._token}", **extra}
+
+    async def reply(self, reply_token: str, messages: list[dict[str, Any]]) -> None:
+        body = {"replyToken": reply_token, "messages": messages}
+        ReplyMessageRequest.from_dict(body)  # raises on a shape LINE would refuse
+        try:
+            async with httpx.AsyncClient(timeout=self._timeout) as client:
+                response = await client.post(
+                    f"{self._api}/v2/bot/message/reply", json=body, headers=self._headers()
+                )
+        except httpx.HTTPError as exc:
+            raise LineApiError(f"LINE reply failed: {type(exc).__name__}") from exc
+        if response.status_code == 200:
+            return
+        detail = _line_message(response)
+        if response.status_code == 400 and "reply token" in detail.lower():
+            raise InvalidReplyTokenError(f"LINE refused the reply token: {detail}", http_status=400)
+        raise LineApiError(
+            f"LINE reply answered HTTP {response.status_code}: {detail}",
+            http_status=response.status_code,
+        )
+
+    async def push(
+        self, to: str, messages: list[dict[str, Any]], *, retry_key: str | None = None
+    ) -> str:
+        """Pushes with an X-Line-Retry-Key, retrying timeouts and 5xx with the same key (LINE
+        accepts a key once: a 409 on a retry means the first attempt got through).
+        Returns the retry key."""
+        body = {"to": to, "messages": messages}
+        PushMessageRequest.from_dict(body)
+        key = retry_key or str(uuid.uuid4())
+        headers = self._headers(**{"X-Line-Retry-Key": key})
+        last_error = "no attempt"
+        for attempt in range(1, _PUSH_ATTEMPTS + 1):
+            try:
+                async with httpx.AsyncClient(timeout=self._timeout) as client:
+                    response = await client.post(
+                        f"{self._api}/v2/bot/message/push", json=body, headers=headers
+                    )
+            except httpx.HTTPError as exc:
+                last_error = type(exc).__name__
+            else:
+                if response.status_code == 200:
+                    return key
+                if response.status_code == 409:
+                    return key  # LINE already accepted a request with this key
+                if response.status_code < 500 and response.status_code != 429:
+                    raise LineApiError(
+                        f"LINE push answered HTTP {response.status_code}: "
+                        f"{_line_message(response)}",
+                        http_status=response.status_code,
+                    )
+                last_error = f"HTTP {response.status_code}"
+            if attempt < _PUSH_ATTEMPTS:
+                await asyncio.sleep(_PUSH_BACKOFF_SECONDS * attempt)
+        raise LineApiError(f"LINE push failed after {_PUSH_ATTEMPTS} attempts: {last_error}")
+
+    async def get_content(self, message_id: str, *, max_bytes: int) -> ImageContent:
+        url = f"{self._data}/v2/bot/message/{message_id}/content"
+        try:
+            async with (
+                httpx.AsyncClient(timeout=self._timeout) as client,
+                client.stream("GET", url, headers=self._headers()) as response,
+            ):
+                if response.status_code != 200:
+                    raise LineApiError(
+                        f"LINE content answered HTTP {response.status_code}",
+                        http_status=response.status_code,
+                    )
+                chunks: list[bytes] = []
+                size = 0
+                async for chunk in response.aiter_bytes():
+                    size += len(chunk)
+                    if size > max_bytes:
+                        raise LineApiError(f"LINE content larger than {max_bytes} bytes")
+                    chunks.append(chunk)
+                content_type = response.headers.get("content-type", "application/octet-stream")
+        except httpx.HTTPError as exc:
+            raise LineApiError(f"LINE content failed: {type(exc).__name__}") from exc
+        return ImageContent(b"".join(chunks), content_type.split(";")[0].strip())

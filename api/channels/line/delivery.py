@@ -1,0 +1,59 @@
+"""Staff replies back to the citizen, through the channel the case came from."""
+
+from __future__ import annotations
+
+import logging
+
+from api.cases.models import Case
+from api.channels.line import messages
+from api.channels.line.channel import LineChannel, LineNotConfiguredError, build_line_channel
+from api.core.config import get_settings
+from api.core.errors import AppError
+
+logger = logging.getLogger(__name__)
+
+LINE_PREFIX = "line:"
+
+
+class ChannelNotSupportedError(AppError):
+    status_code = 501
+    code = "channel_not_supported"
+
+
+def _channel(channel: LineChannel | None) -> LineChannel:
+    channel = channel or build_line_channel(get_settings())
+    if channel is None:
+        raise LineNotConfiguredError()
+    return channel
+
+
+async def push_text(
+    user_id: str, text: str, *, channel: LineChannel | None = None, retry_key: str | None = None
+) -> str:
+    """Sends `text` to a LINE user with the Push API (split to LINE's limits, at most five
+    messages), with an X-Line-Retry-Key so that retries are not delivered twice.
+    Returns the retry key. Pass `channel` (app.state.line) when at hand."""
+    if not text.strip():
+        raise AppError("the message to send is empty", status_code=422, code="empty_message")
+    line_messages = messages.text_messages([text])
+    key = await _channel(channel).client.push(user_id, line_messages, retry_key=retry_key)
+    logger.info("line push sent (%d message(s), retry key %s)", len(line_messages), key)
+    return key
+
+
+async def deliver_to_citizen(case: Case, text: str, *, channel: LineChannel | None = None) -> None:
+    """Sends a staff reply to the citizen who opened `case`, on the case's channel."""
+    if case.channel == "line":
+        sender = case.sender_id or ""
+        if not sender.startswith(LINE_PREFIX) or len(sender) == len(LINE_PREFIX):
+            raise AppError(
+                f"case {case.case_number} has no LINE user to reply to",
+                status_code=409,
+                code="no_recipient",
+            )
+        await push_text(sender[len(LINE_PREFIX) :], text, channel=channel)
+        return
+    raise ChannelNotSupportedError(
+        f"case {case.case_number} came from the '{case.channel}' channel; replies on that "
+        f"channel are not supported yet (only 'line')"
+    )

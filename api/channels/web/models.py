@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from api.core.db import Base
+from api.core.types import UTCDateTime, utcnow
+
+
+class WebOutboxMessage(Base):
+    """A message for a citizen's web widget (a staff reply), kept until read and after: the
+    widget's event stream reads from here, so a reply survives a reconnect, a reload, and a
+    second API process."""
+
+    __tablename__ = "web_outbox_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    sender_id: Mapped[str] = mapped_column(String(200), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
+    author: Mapped[str] = mapped_column(String(32))  # "staff"
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,0 +1,27 @@
+"""Messages waiting for a citizen's web widget."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.channels.web.models import WebOutboxMessage
+
+MAX_BATCH = 50
+
+
+def post(session: Session, sender_id: str, body: str, *, case_id: int | None, author: str) -> int:
+    message = WebOutboxMessage(sender_id=sender_id, case_id=case_id, author=author, body=body)
+    session.add(message)
+    session.flush()
+    return message.id
+
+
+def after(session: Session, sender_id: str, last_id: int) -> list[WebOutboxMessage]:
+    statement = (
+        select(WebOutboxMessage)
+        .where(WebOutboxMessage.sender_id == sender_id, WebOutboxMessage.id > last_id)
+        .order_by(WebOutboxMessage.id)
+        .limit(MAX_BATCH)
+    )
+    return list(session.scalars(statement))

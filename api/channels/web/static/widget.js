@@ -1,0 +1,303 @@
+/*
+ * madoguchi chat widget: add it to any page of a city's website with
+ *   <script src="https://<madoguchi host>/widget.js" defer></script>
+ * It talks to the API it was loaded from. No build step, no dependencies.
+ * Accessibility (JIS X 8341-3 / WCAG 2.1 AA): keyboard operation, labelled controls, a live log
+ * for screen readers, visible focus, contrast of at least 4.5:1.
+ */
+(function () {
+  "use strict";
+  if (window.__madoguchiWidget) return;
+  window.__madoguchiWidget = true;
+
+  var script = document.currentScript;
+  var API = new URL(script ? script.src : window.location.href).origin;
+  // sessionStorage: the conversation survives a reload but not the closing of the tab,
+  // so a shared PC in a library does not show the next person what was said.
+  var store = window.sessionStorage;
+  var KEY = "madoguchi.";
+  var MAX_KEPT = 100;
+  var RETRY_MAX_MS = 15000;
+
+  function load(name, fallback) {
+    try {
+      var raw = store.getItem(KEY + name);
+      return raw === null ? fallback : JSON.parse(raw);
+    } catch (e) {
+      return fallback;
+    }
+  }
+  function save(name, value) {
+    try {
+      store.setItem(KEY + name, JSON.stringify(value));
+    } catch (e) { /* storage full or disabled: the chat still works */ }
+  }
+  function newSender() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return "web:" + Array.prototype.map.call(bytes, function (b) {
+      return ("0" + b.toString(16)).slice(-2);
+    }).join("");
+  }
+
+  var sender = load("sender", null) || newSender();
+  save("sender", sender);
+  var transcript = load("transcript", []);
+  var lastReplyId = load("lastReplyId", 0);
+
+  var host = document.createElement("div");
+  host.id = "madoguchi-widget";
+  var root = host.attachShadow({ mode: "open" });
+  root.innerHTML = [
+    "<style>",
+    ":host{all:initial}",
+    "*{box-sizing:border-box;font-family:'Hiragino Sans','Noto Sans JP','Yu Gothic',Meiryo,sans-serif}",
+    ".launcher{position:fixed;right:16px;bottom:16px;z-index:2147483000;background:#0b4f8a;color:#fff;",
+    "border:0;border-radius:28px;padding:14px 20px;font-size:16px;cursor:pointer;box-shadow:0 2px 8px rgba(0,0,0,.3)}",
+    "button:focus-visible,textarea:focus-visible{outline:3px solid #d35400;outline-offset:2px}",
+    ".panel{position:fixed;right:16px;bottom:16px;z-index:2147483001;width:min(380px,calc(100vw - 32px));",
+    "height:min(600px,calc(100vh - 32px));background:#fff;color:#1a1a1a;border:1px solid #5f6b7a;",
+    "border-radius:12px;display:flex;flex-direction:column;box-shadow:0 4px 16px rgba(0,0,0,.3)}",
+    ".panel[hidden]{display:none}",
+    "header{display:flex;align-items:center;justify-content:space-between;padding:12px 16px;",
+    "background:#0b4f8a;color:#fff;border-radius:12px 12px 0 0}",
+    "h2{margin:0;font-size:17px}",
+    ".close{background:transparent;color:#fff;border:2px solid #fff;border-radius:6px;font-size:15px;padding:4px 10px;cursor:pointer}",
+    ".log{flex:1;overflow-y:auto;padding:12px;display:flex;flex-direction:column;gap:8px;background:#f6f8fa}",
+    ".msg{max-width:85%;padding:10px 12px;border-radius:10px;white-space:pre-wrap;word-break:break-word;font-size:15px;line-height:1.6}",
+    ".bot{align-self:flex-start;background:#fff;border:1px solid #c3cbd4}",
+    ".staff{align-self:flex-start;background:#fff8e6;border:1px solid #b7791f}",
+    ".user{align-self:flex-end;background:#0b4f8a;color:#fff}",
+    ".who{display:block;font-size:12px;color:#44505c;margin-bottom:2px}",
+    ".user .who{color:#e8eef5}",
+    ".choices{display:flex;flex-direction:column;gap:6px;margin-top:8px}",
+    ".choice{text-align:left;background:#fff;color:#0b4f8a;border:2px solid #0b4f8a;border-radius:8px;padding:8px 10px;font-size:15px;cursor:pointer}",
+    ".choice:hover{background:#e8f0f8}",
+    ".status{min-height:1.5em;padding:2px 12px;font-size:13px;color:#44505c}",
+    "form{display:flex;gap:8px;padding:12px;border-top:1px solid #c3cbd4}",
+    "textarea{flex:1;resize:none;height:48px;padding:8px;font-size:16px;border:1px solid #5f6b7a;border-radius:8px;color:#1a1a1a}",
+    ".send{background:#0b4f8a;color:#fff;border:0;border-radius:8px;padding:0 16px;font-size:16px;cursor:pointer}",
+    ".sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}",
+    "</style>",
+    "<button class='launcher' type='button' aria-haspopup='dialog' aria-expanded='false'>チャットで質問する</button>",
+    "<section class='panel' role='dialog' aria-modal='false' aria-labelledby='madoguchi-title' hidden>",
+    "<header><h2 id='madoguchi-title'>市役所 チャット案内</h2>",
+    "<button class='close' type='button'>閉じる</button></header>",
+    "<div class='log' role='log' aria-live='polite' aria-relevant='additions' tabindex='0' aria-label='会話'></div>",
+    "<div class='status' role='status' aria-live='polite'></div>",
+    "<form><label class='sr' for='madoguchi-input'>メッセージ</label>",
+    "<textarea id='madoguchi-input' maxlength='2000' placeholder='ご質問を入力してください（例：粗大ごみの出し方）'></textarea>",
+    "<button class='send' type='submit'>送信</button></form>",
+    "</section>"
+  ].join("");
+
+  var launcher = root.querySelector(".launcher");
+  var panel = root.querySelector(".panel");
+  var closeButton = root.querySelector(".close");
+  var log = root.querySelector(".log");
+  var statusLine = root.querySelector(".status");
+  var form = root.querySelector("form");
+  var input = root.querySelector("textarea");
+  var sending = false;
+  var retryDelay = 1000;
+  var retryTimer = null;
+
+  function keep(entry) {
+    transcript.push(entry);
+    if (transcript.length > MAX_KEPT) transcript = transcript.slice(-MAX_KEPT);
+    save("transcript", transcript);
+  }
+
+  var LABELS = { user: "あなた", bot: "自動案内", staff: "市の職員" };
+
+  function render(entry, live) {
+    var item = document.createElement("div");
+    item.className = "msg " + entry.from;
+    var who = document.createElement("span");
+    who.className = "who";
+    who.textContent = LABELS[entry.from] || "";
+    item.appendChild(who);
+    item.appendChild(document.createTextNode(entry.text || ""));
+    if (entry.buttons && entry.buttons.length && live) {
+      var group = document.createElement("div");
+      group.className = "choices";
+      group.setAttribute("role", "group");
+      group.setAttribute("aria-label", "選択肢");
+      entry.buttons.forEach(function (b) {
+        var choice = document.createElement("button");
+        choice.type = "button";
+        choice.className = "choice";
+        choice.textContent = b.title;
+        choice.addEventListener("click", function () {
+          if (load("pending", null)) {
+            setStatus("前のメッセージを送信中です。少しお待ちください。");
+            return;
+          }
+          group.remove();
+          send(b.payload, b.title);
+          input.focus();
+        });
+        group.appendChild(choice);
+      });
+      item.appendChild(group);
+    }
+    log.appendChild(item);
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function setStatus(text) {
+    statusLine.textContent = text;
+  }
+
+  function showBotMessages(messages) {
+    messages.forEach(function (m, i) {
+      var entry = { from: "bot", text: m.text || "", buttons: m.buttons || [] };
+      keep(entry);
+      // Only the newest message's buttons stay live: old choices are history.
+      render(entry, i === messages.length - 1);
+    });
+  }
+
+  function scheduleRetry() {
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(flushPending, retryDelay);
+    retryDelay = Math.min(retryDelay * 2, RETRY_MAX_MS);
+  }
+
+  function flushPending() {
+    var pending = load("pending", null);
+    if (!pending || sending) return;
+    sending = true;
+    setStatus("回答を作成しています…");
+    fetch(API + "/api/v1/chat", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ sender: sender, message: pending.message })
+    }).then(function (response) {
+      return response.json().catch(function () { return null; }).then(function (body) {
+        return { response: response, body: body };
+      });
+    }).then(function (result) {
+      sending = false;
+      var response = result.response;
+      if (response.ok) {
+        save("pending", null);
+        retryDelay = 1000;
+        setStatus("");
+        showBotMessages(result.body || []);
+        return;
+      }
+      if (response.status >= 500) {
+        setStatus("ただいま応答できません。自動で再送しています…");
+        scheduleRetry();
+        return;
+      }
+      // A 4xx: the message itself cannot be sent; give it back to the citizen to edit.
+      save("pending", null);
+      setStatus("");
+      if (!input.value) input.value = pending.message;
+      var error = result.body && result.body.error;
+      var reason = error && error.code === "message_too_long"
+        ? "メッセージが長すぎます。2000文字以内でお送りください。"
+        : "このメッセージは送信できませんでした。内容をご確認ください。";
+      var entry = { from: "bot", text: reason, buttons: [] };
+      keep(entry);
+      render(entry, true);
+    }).catch(function () {
+      // Network drop: the message stays pending and goes out once the connection is back.
+      sending = false;
+      setStatus("接続が切れました。再接続して送信します…");
+      scheduleRetry();
+    });
+  }
+
+  function send(message, shown) {
+    if (!message || !message.trim() || load("pending", null)) return;
+    var entry = { from: "user", text: shown || message };
+    keep(entry);
+    render(entry, false);
+    save("pending", { message: message });
+    flushPending();
+  }
+
+  function openPanel() {
+    panel.hidden = false;
+    launcher.hidden = true;
+    launcher.setAttribute("aria-expanded", "true");
+    save("open", true);
+    input.focus();
+    connectEvents();
+  }
+
+  function closePanel() {
+    panel.hidden = true;
+    launcher.hidden = false;
+    launcher.setAttribute("aria-expanded", "false");
+    save("open", false);
+    launcher.focus();
+  }
+
+  var events = null;
+  function connectEvents() {
+    if (events || !window.EventSource) return;
+    events = new EventSource(
+      API + "/api/v1/chat/" + encodeURIComponent(sender) + "/events?after=" + lastReplyId
+    );
+    events.addEventListener("staff_reply", function (event) {
+      var data = JSON.parse(event.data);
+      if (data.id <= lastReplyId) return;
+      lastReplyId = data.id;
+      save("lastReplyId", lastReplyId);
+      var entry = { from: "staff", text: data.text };
+      keep(entry);
+      render(entry, false);
+    });
+  }
+
+  launcher.addEventListener("click", openPanel);
+  closeButton.addEventListener("click", closePanel);
+  panel.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") closePanel();
+  });
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = input.value;
+    if (!text.trim()) {
+      setStatus("メッセージを入力してください。");
+      return;
+    }
+    if (load("pending", null)) {
+      setStatus("前のメッセージを送信中です。少しお待ちください。");
+      return;
+    }
+    input.value = "";
+    send(text);
+  });
+  input.addEventListener("keydown", function (event) {
+    // Enter sends, Shift+Enter starts a new line; not while an IME is composing kana.
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  window.addEventListener("online", function () {
+    retryDelay = 1000;
+    flushPending();
+  });
+
+  transcript.forEach(function (entry, i) {
+    render(entry, i === transcript.length - 1 && entry.from === "bot");
+  });
+  if (!transcript.length) {
+    var welcome = {
+      from: "bot",
+      text: "こんにちは。市役所の自動案内です。手続きや暮らしのご質問、道路・公園などの不具合のご連絡をどうぞ。",
+      buttons: []
+    };
+    keep(welcome);
+    render(welcome, false);
+  }
+  document.body.appendChild(host);
+  if (load("open", false)) openPanel();
+  if (load("pending", null)) flushPending();
+})();

@@ -1,0 +1,140 @@
+"""The FAQ knowledge base over HTTP: staff edit it; anyone may search it and ask it.
+
+Search and answer are public on purpose: they return only what the bot itself tells any
+citizen (the FAQ questions), so a citizens' search widget can use them. Editing is staff only.
+Every change is used by the bot at once (the knowledge cache follows the table's version)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+from pydantic import BaseModel, Field
+
+from api.core.errors import AppError
+from api.deps import CurrentStaff, SessionDep, SettingsDep
+from api.faq import service
+from api.faq.knowledge import knowledge_cache
+from api.faq.models import FaqEntry
+from api.faq.schemas import FaqOut, FaqRecord
+
+router = APIRouter(prefix="/api/v1/faq", tags=["faq"])
+
+_AUTH = {401: {"description": "missing or invalid token"}}
+_NOT_FOUND = {404: {"description": "no such FAQ entry"}}
+MAX_TOP = 50
+
+
+class FaqIn(BaseModel):
+    """An FAQ entry's content (the id is the path's)."""
+
+    question: str = Field(min_length=1)
+    answer: str = Field(min_length=1)
+    department: str | None = Field(default=None, description="a department code or name")
+    alternatives: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+    url: str | None = Field(default=None, max_length=500)
+
+
+class FaqList(BaseModel):
+    items: list[FaqOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class SearchIn(BaseModel):
+    query: str
+    top: int = Field(default=10, ge=1, le=MAX_TOP)
+
+
+class SearchHitOut(BaseModel):
+    faq_id: str
+    score: float
+    question: str
+
+
+class AnswerIn(BaseModel):
+    query: str
+
+
+class AnswerOut(BaseModel):
+    decision: str = Field(description="answer | clarify | escalate")
+    faq_ids: list[str] = Field(description="the FAQ answered, or the choices offered")
+
+
+def checked_text(text: str, max_chars: int, field: str = "query") -> str:
+    """An empty or whitespace-only text, or one longer than the chat accepts, is a 422."""
+    if not text.strip():
+        raise AppError(f"{field} is empty", status_code=422, code="invalid_request")
+    if len(text) > max_chars:
+        message = f"{field} is longer than {max_chars} characters"
+        raise AppError(message, status_code=422, code="invalid_request")
+    return text
+
+
+def _out(entry: FaqEntry) -> FaqOut:
+    return FaqOut.model_validate(service.to_record(entry).model_dump())
+
+
+@router.get("", response_model=FaqList, responses=_AUTH)
+def list_entries(
+    session: SessionDep,
+    staff: CurrentStaff,
+    department: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> FaqList:
+    entries, total = service.list_faq(session, department=department, limit=limit, offset=offset)
+    return FaqList(items=[_out(e) for e in entries], total=total, limit=limit, offset=offset)
+
+
+@router.post(
+    "",
+    response_model=FaqOut,
+    status_code=status.HTTP_201_CREATED,
+    responses={**_AUTH, 409: {"description": "the id exists"}},
+)
+def create_entry(body: FaqRecord, session: SessionDep, staff: CurrentStaff) -> FaqOut:
+    return _out(service.create_faq(session, body))
+
+
+@router.post("/search", response_model=list[SearchHitOut])
+def search(body: SearchIn, session: SessionDep, settings: SettingsDep) -> list[SearchHitOut]:
+    """The best FAQ entries for a question, best first (public)."""
+    query = checked_text(body.query, settings.max_message_chars)
+    knowledge = knowledge_cache.get(session)
+    return [
+        SearchHitOut(faq_id=h.faq_id, score=h.score, question=h.question)
+        for h in service.search_knowledge(knowledge, query, body.top)
+    ]
+
+
+@router.post("/answer", response_model=AnswerOut)
+def answer(body: AnswerIn, session: SessionDep, settings: SettingsDep) -> AnswerOut:
+    """What the bot would do with a question (public)."""
+    query = checked_text(body.query, settings.max_message_chars)
+    result = service.answer_knowledge(knowledge_cache.get(session), query)
+    return AnswerOut(decision=result.decision, faq_ids=result.faq_ids)
+
+
+@router.get("/{faq_id}", response_model=FaqOut, responses={**_AUTH, **_NOT_FOUND})
+def read_entry(faq_id: str, session: SessionDep, staff: CurrentStaff) -> FaqOut:
+    return _out(service.get_faq(session, faq_id))
+
+
+@router.put("/{faq_id}", response_model=FaqOut, responses={**_AUTH, **_NOT_FOUND})
+def update_entry(faq_id: str, body: FaqIn, session: SessionDep, staff: CurrentStaff) -> FaqOut:
+    record = FaqRecord(id=faq_id, **body.model_dump())
+    return _out(service.update_faq(session, faq_id, record))
+
+
+@router.delete(
+    "/{faq_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses={**_AUTH, **_NOT_FOUND},
+)
+def delete_entry(faq_id: str, session: SessionDep, staff: CurrentStaff) -> Response:
+    service.delete_faq(session, faq_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
