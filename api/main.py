@@ -18,7 +18,7 @@ from api.conversation.rasa_client import RasaClient
 from api.conversation.router import router as chat_router
 from api.conversation.service import ConversationService
 from api.core.config import Settings, get_settings
-from api.core.db import unit_of_work
+from api.core.db import get_sessionmaker, unit_of_work
 from api.core.errors import install_error_handlers
 from api.core.logging import configure_logging
 from api.core.migrate import upgrade_database
@@ -51,7 +51,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
     app.state.rasa = rasa
-    app.state.conversation = ConversationService(rasa, settings.max_message_chars)
+    # Tests replace app.state.session_factory; services read it when they need a session.
+    app.state.session_factory = get_sessionmaker
+    app.state.conversation = ConversationService(
+        rasa, settings.max_message_chars, lambda: app.state.session_factory()
+    )
     app.state.line = build_line_channel(settings)  # None when LINE is not configured
     install_error_handlers(app)
     app.add_middleware(

@@ -22,6 +22,7 @@ from api.cases.schemas import (
 from api.channels.delivery import deliver_reply
 from api.deps import CurrentStaff, SessionDep
 from api.faq.knowledge import knowledge_cache
+from api.handoff import service as handoff
 
 router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
 
@@ -128,6 +129,45 @@ async def reply(
         session, case, body.body, line=request.app.state.line, author="staff"
     )
     return CaseOut.model_validate(service.record_reply(session, staff, case, body.body, channel))
+
+
+@router.post(
+    "/{case_number}/handoff",
+    response_model=CaseOut,
+    responses={**_ERRORS, 409: {"description": "already taken over, or no live conversation"}},
+)
+async def take_over(
+    case_number: str, request: Request, session: SessionDep, staff: CurrentStaff
+) -> CaseOut:
+    """Live handoff: from now on the citizen's messages go to this case's thread and the bot
+    stays silent; staff answer with /replies. The citizen is told a person has taken over."""
+    case = service.get_case(session, staff, case_number)
+    handoff.start(session, staff, case)
+    channel = await deliver_reply(
+        session, case, handoff.TAKEN_OVER, line=request.app.state.line, author="staff"
+    )
+    return CaseOut.model_validate(
+        service.record_reply(session, staff, case, handoff.TAKEN_OVER, channel)
+    )
+
+
+@router.delete(
+    "/{case_number}/handoff",
+    response_model=CaseOut,
+    responses={**_ERRORS, 409: {"description": "nobody has taken over this conversation"}},
+)
+async def hand_back(
+    case_number: str, request: Request, session: SessionDep, staff: CurrentStaff
+) -> CaseOut:
+    """Ends the live handoff: the bot answers the citizen again."""
+    case = service.get_case(session, staff, case_number)
+    handoff.end(session, staff, case)
+    channel = await deliver_reply(
+        session, case, handoff.HANDED_BACK, line=request.app.state.line, author="staff"
+    )
+    return CaseOut.model_validate(
+        service.record_reply(session, staff, case, handoff.HANDED_BACK, channel)
+    )
 
 
 @router.post(

@@ -156,6 +156,19 @@ def record_reply(
     return case
 
 
+def record_citizen_message(session: Session, case: Case, body: str) -> Case:
+    _record(session, case, CaseEventKind.citizen_message, "citizen", {"body": body})
+    return case
+
+
+def record_handoff(
+    session: Session, principal: StaffPrincipal, case: Case, *, started: bool
+) -> Case:
+    kind = CaseEventKind.handoff_started if started else CaseEventKind.handoff_ended
+    _record(session, case, kind, principal.name, {})
+    return case
+
+
 def comment_case(session: Session, principal: StaffPrincipal, case_number: str, body: str) -> Case:
     case = get_case(session, principal, case_number)
     _record(session, case, CaseEventKind.commented, principal.name, {"body": body})

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
 
 from api.conversation.rasa_client import RasaClient
 from api.conversation.schemas import ChatButton, ChatMessage
+from api.core.db import unit_of_work
 from api.core.errors import AppError
+from api.handoff.service import route_to_case
 from api.nlp import mask
 
 logger = logging.getLogger(__name__)
@@ -38,9 +43,19 @@ def _to_message(raw: dict[str, Any]) -> ChatMessage | None:
 
 
 class ConversationService:
-    def __init__(self, rasa: RasaClient, max_message_chars: int) -> None:
+    def __init__(
+        self,
+        rasa: RasaClient,
+        max_message_chars: int,
+        session_factory: Callable[[], sessionmaker[Session]],
+    ) -> None:
         self._rasa = rasa
         self._max_chars = max_message_chars
+        self._session_factory = session_factory
+
+    def _file_in_handoff(self, sender: str, message: str) -> bool:
+        with unit_of_work(self._session_factory()) as session:
+            return route_to_case(session, sender, message)
 
     async def handle(self, sender: str, message: str) -> list[ChatMessage]:
         if len(message) > self._max_chars:
@@ -50,5 +65,7 @@ class ConversationService:
             )
         if logger.isEnabledFor(logging.INFO):
             logger.info("message from %s: %s", sender, await asyncio.to_thread(mask, message))
+        if await asyncio.to_thread(self._file_in_handoff, sender, message):
+            return []  # a person is talking with the citizen: the bot stays silent
         replies = [m for m in map(_to_message, await self._rasa.send(sender, message)) if m]
         return replies or [ChatMessage(text=NO_REPLY)]

@@ -129,6 +129,7 @@ def client(session_factory: sessionmaker[Session]) -> Iterator[TestClient]:
 
     app = create_app()
     app.dependency_overrides[get_session_factory] = lambda: session_factory
+    app.state.session_factory = lambda: session_factory
     # No lifespan: the test database is migrated and seeded by the fixtures above.
     yield TestClient(app, raise_server_exceptions=False)
 
