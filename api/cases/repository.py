@@ -58,6 +58,9 @@ class CaseRepository:
             statement = statement.where(Case.status == status)
         total = self.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
         page = (
-            statement.order_by(Case.created_at.desc(), Case.id.desc()).limit(limit).offset(offset)
+            statement.options(selectinload(Case.events))  # the SLA clocks read the history
+            .order_by(Case.created_at.desc(), Case.id.desc())
+            .limit(limit)
+            .offset(offset)
         )
         return list(self.session.scalars(page)), total

@@ -3,9 +3,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request
+from sqlalchemy.orm import Session
 
 from api.cases import service
-from api.cases.models import CaseStatus
+from api.cases.models import Case, CaseStatus
 from api.cases.repository import CaseRepository
 from api.cases.schemas import (
     AssignIn,
@@ -20,11 +21,21 @@ from api.cases.schemas import (
     TransferIn,
 )
 from api.channels.delivery import deliver_reply
+from api.core.types import utcnow
+from api.departments.repository import DepartmentRepository
 from api.deps import CurrentStaff, SessionDep
 from api.faq.knowledge import knowledge_cache
 from api.handoff import service as handoff
+from api.sla.service import case_sla
 
 router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
+
+
+def _case_out(session: Session, case: Case) -> CaseOut:
+    department = DepartmentRepository(session).get(case.department_code)
+    out = CaseOut.model_validate(case)
+    return out.model_copy(update={"sla": case_sla(case, department, utcnow())})
+
 
 _ERRORS = {401: {"description": "missing or invalid token"}, 404: {"description": "no such case"}}
 
@@ -45,7 +56,14 @@ def list_cases(
         limit=limit,
         offset=offset,
     )
-    items = [CaseSummaryOut.model_validate(case) for case in cases]
+    departments = {d.code: d for d in DepartmentRepository(session).list()}
+    now = utcnow()
+    items = [
+        CaseSummaryOut.model_validate(case).model_copy(
+            update={"sla": case_sla(case, departments.get(case.department_code), now)}
+        )
+        for case in cases
+    ]
     return CaseList(items=items, total=total, limit=limit, offset=offset)
 
 
@@ -79,18 +97,18 @@ def open_phone_case(
         route=knowledge.router.route,
         actor=staff.name,
     )
-    return CaseOut.model_validate(case)
+    return _case_out(session, case)
 
 
 @router.get("/{case_number}", response_model=CaseOut, responses=_ERRORS)
 def read_case(case_number: str, session: SessionDep, staff: CurrentStaff) -> CaseOut:
-    return CaseOut.model_validate(service.get_case(session, staff, case_number))
+    return _case_out(session, service.get_case(session, staff, case_number))
 
 
 @router.post("/{case_number}/assign", response_model=CaseOut, responses=_ERRORS)
 def assign(case_number: str, body: AssignIn, session: SessionDep, staff: CurrentStaff) -> CaseOut:
     case = service.assign_case(session, staff, case_number, body.assignee)
-    return CaseOut.model_validate(case)
+    return _case_out(session, case)
 
 
 @router.post(
@@ -102,12 +120,12 @@ def transfer(
     case_number: str, body: TransferIn, session: SessionDep, staff: CurrentStaff
 ) -> CaseOut:
     case = service.transfer_case(session, staff, case_number, body.department, body.reason)
-    return CaseOut.model_validate(case)
+    return _case_out(session, case)
 
 
 @router.post("/{case_number}/comments", response_model=CaseOut, responses=_ERRORS)
 def comment(case_number: str, body: CommentIn, session: SessionDep, staff: CurrentStaff) -> CaseOut:
-    return CaseOut.model_validate(service.comment_case(session, staff, case_number, body.body))
+    return _case_out(session, service.comment_case(session, staff, case_number, body.body))
 
 
 @router.post(
@@ -128,7 +146,7 @@ async def reply(
     channel = await deliver_reply(
         session, case, body.body, line=request.app.state.line, author="staff"
     )
-    return CaseOut.model_validate(service.record_reply(session, staff, case, body.body, channel))
+    return _case_out(session, service.record_reply(session, staff, case, body.body, channel))
 
 
 @router.post(
@@ -146,8 +164,8 @@ async def take_over(
     channel = await deliver_reply(
         session, case, handoff.TAKEN_OVER, line=request.app.state.line, author="staff"
     )
-    return CaseOut.model_validate(
-        service.record_reply(session, staff, case, handoff.TAKEN_OVER, channel)
+    return _case_out(
+        session, service.record_reply(session, staff, case, handoff.TAKEN_OVER, channel)
     )
 
 
@@ -165,8 +183,8 @@ async def hand_back(
     channel = await deliver_reply(
         session, case, handoff.HANDED_BACK, line=request.app.state.line, author="staff"
     )
-    return CaseOut.model_validate(
-        service.record_reply(session, staff, case, handoff.HANDED_BACK, channel)
+    return _case_out(
+        session, service.record_reply(session, staff, case, handoff.HANDED_BACK, channel)
     )
 
 
@@ -179,4 +197,4 @@ def set_status(
     case_number: str, body: StatusIn, session: SessionDep, staff: CurrentStaff
 ) -> CaseOut:
     case = service.change_status(session, staff, case_number, body.status, body.message)
-    return CaseOut.model_validate(case)
+    return _case_out(session, case)

@@ -6,6 +6,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.cases.models import CaseKind, CaseStatus
+from api.sla.service import CaseSla
 
 
 def _strip_required(value: str) -> str:
@@ -64,6 +65,7 @@ class CaseEventOut(BaseModel):
 class CaseSummaryOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
+    sla: CaseSla | None = None  # filled by the router: business hours against the targets
     case_number: str
     kind: str
     status: str

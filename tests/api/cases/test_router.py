@@ -32,6 +32,11 @@ def test_list_filters_by_department_and_status(
     assert everything["total"] == 2
     assert {c["case_number"] for c in everything["items"]} == {road, waste}
 
+    road_item = next(c for c in everything["items"] if c["case_number"] == road)
+    assert road_item["sla"]["first_response"]["target_hours"] == 4  # the roads directory entry
+    assert road_item["sla"]["first_response"]["stopped_at"] is None  # nobody answered yet
+    assert road_item["sla"]["resolution"]["target_hours"] == 40
+
     only_waste = client.get("/api/v1/cases", params={"department": "waste"}, headers=auth).json()
     assert [c["case_number"] for c in only_waste["items"]] == [waste]
     assert only_waste["items"][0]["department"] == "waste"
