@@ -49,7 +49,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="FAQ chatbot and inquiry triage for Japanese cities",
         lifespan=lifespan,
     )
-    rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
+    rasa_token = settings.rasa_auth_token.get_secret_value() if settings.rasa_auth_token else None
+    rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds, rasa_token)
     app.state.rasa = rasa
     # Tests replace app.state.session_factory; services read it when they need a session.
     app.state.session_factory = get_sessionmaker

@@ -14,6 +14,16 @@ if [ -z "${MADOGUCHI_ADMIN_TOKEN:-}" ]; then
   export MADOGUCHI_ADMIN_TOKEN
 fi
 
+# Rasa's HTTP API (conversation transcripts for staff) is token-protected and bound to localhost.
+if [ -z "${RASA_AUTH_TOKEN:-}" ]; then
+  rasa_token_file="$MADOGUCHI_ROOT/var/rasa-token"
+  if [ ! -s "$rasa_token_file" ]; then
+    (umask 077; python3 -c 'import secrets; print(secrets.token_urlsafe(32))' > "$rasa_token_file")
+  fi
+  RASA_AUTH_TOKEN="$(cat "$rasa_token_file")"
+  export RASA_AUTH_TOKEN
+fi
+
 export API_HOST="${API_HOST:-127.0.0.1}"
 export API_PORT="${API_PORT:-8000}"
 export RASA_PORT="${RASA_PORT:-5005}"

@@ -6,7 +6,8 @@ cd "$MADOGUCHI_ROOT"
 
 .venv/bot/bin/rasa run --model models/madoguchi.tar.gz \
   --endpoints bot/endpoints.yml --credentials bot/credentials.yml \
-  --interface 127.0.0.1 --port "$RASA_PORT" > var/rasa.log 2>&1 &
+  --interface 127.0.0.1 --port "$RASA_PORT" --enable-api --auth-token "$RASA_AUTH_TOKEN" \
+  > var/rasa.log 2>&1 &
 rasa_pid=$!
 trap 'kill $rasa_pid 2>/dev/null || true' EXIT INT TERM
 

@@ -21,6 +21,7 @@ from api.cases.schemas import (
     TransferIn,
 )
 from api.channels.delivery import deliver_reply
+from api.conversation.transcript import TranscriptLine, transcript_from_events
 from api.core.types import utcnow
 from api.departments.repository import DepartmentRepository
 from api.deps import CurrentStaff, SessionDep
@@ -103,6 +104,22 @@ def open_phone_case(
 @router.get("/{case_number}", response_model=CaseOut, responses=_ERRORS)
 def read_case(case_number: str, session: SessionDep, staff: CurrentStaff) -> CaseOut:
     return _case_out(session, service.get_case(session, staff, case_number))
+
+
+@router.get(
+    "/{case_number}/transcript",
+    response_model=list[TranscriptLine],
+    responses={**_ERRORS, 503: {"description": "Rasa is not reachable"}},
+)
+async def transcript(
+    case_number: str, request: Request, session: SessionDep, staff: CurrentStaff
+) -> list[TranscriptLine]:
+    """The whole conversation that led to the case (and what followed), from Rasa's tracker
+    store. Cases opened by phone have none."""
+    case = service.get_case(session, staff, case_number)
+    if not case.sender_id:
+        return []
+    return transcript_from_events(await request.app.state.rasa.events(case.sender_id))
 
 
 @router.post("/{case_number}/assign", response_model=CaseOut, responses=_ERRORS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -14,9 +15,32 @@ class RasaUnavailableError(ServiceUnavailableError):
 
 
 class RasaClient:
-    def __init__(self, base_url: str, timeout_seconds: float) -> None:
+    def __init__(
+        self, base_url: str, timeout_seconds: float, auth_token: str | None = None
+    ) -> None:
         self._base_url = base_url.rstrip("/")
         self._timeout = timeout_seconds
+        self._auth_token = auth_token
+
+    async def events(self, sender: str) -> list[dict[str, Any]]:
+        """The conversation's events from Rasa's tracker store (Rasa's HTTP API)."""
+        if not self._auth_token:
+            raise RasaUnavailableError(
+                "conversation transcripts need RASA_AUTH_TOKEN (Rasa's --auth-token)"
+            )
+        url = f"{self._base_url}/conversations/{quote(sender, safe=':')}/tracker"
+        try:
+            async with httpx.AsyncClient(timeout=self._timeout) as client:
+                response = await client.get(
+                    url, params={"token": self._auth_token, "include_events": "ALL"}
+                )
+        except httpx.HTTPError as exc:
+            raise RasaUnavailableError("the conversation engine (Rasa) is not reachable") from exc
+        if response.status_code != 200:
+            raise RasaUnavailableError(
+                f"the conversation engine (Rasa) answered HTTP {response.status_code}"
+            )
+        return list(response.json().get("events") or [])
 
     async def send(self, sender: str, message: str) -> list[dict[str, Any]]:
         """Sends one citizen message and returns the bot's messages as Rasa's REST channel

@@ -69,6 +69,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         "TRACKER_STORE_URL": f"sqlite:///{work / 'rasa-tracker.db'}",
         "LOCK_STORE_TYPE": "in_memory",
         "LOCK_STORE_HOST": "127.0.0.1",
+        "RASA_AUTH_TOKEN": "e2e-rasa-token-5b0c9e",
         "RASA_TELEMETRY_ENABLED": "false",
         "TF_CPP_MIN_LOG_LEVEL": "2",
     }
@@ -103,6 +104,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
                 "127.0.0.1",
                 "--port",
                 str(rasa_port),
+                "--enable-api",
+                "--auth-token",
+                env["RASA_AUTH_TOKEN"],
             ],
             cwd=REPO_ROOT,
             env=env,

@@ -76,6 +76,13 @@ def test_report_becomes_a_case_for_the_road_department(stack: Stack) -> None:
     assert row.department_code == "roads" and row.channel == "web"
     assert row.sender_id == citizen.sender and "緑町3丁目" in row.location
 
+    transcript = httpx.get(
+        f"{stack.api_url}/api/v1/cases/{number}/transcript", headers=stack.admin_headers
+    ).json()
+    said = [(line["speaker"], line["text"]) for line in transcript]
+    assert ("citizen", "緑町3丁目の交差点の道路に大きな穴があいています") in said
+    assert said[-1][0] == "bot" and f"受付番号は {number} です" in said[-1][1]
+
     status = citizen.says_text(f"受付番号 {number} の状況は？")
     assert number in status and "受付済み" in status
 
