@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Header
+from fastapi import Depends, Header, Request
 from sqlalchemy.orm import Session
 
 from api.core.config import Settings, get_settings
@@ -12,16 +12,31 @@ from api.core.db import get_session
 from api.core.errors import AppError
 from api.staff.auth import StaffPrincipal, authenticate_bearer
 from api.staff.service import principal_for_token
+from api.staff.session import (
+    CSRF_HEADER,
+    SAFE_METHODS,
+    SESSION_COOKIE,
+    csrf_is_valid,
+)
 
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
 def _current_staff(
+    request: Request,
     settings: SettingsDep,
     session: SessionDep,
     authorization: Annotated[str | None, Header()] = None,
 ) -> StaffPrincipal:
+    """A bearer token (API clients), or the console's session cookie with its CSRF header."""
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if authorization is None and cookie:
+        if request.method not in SAFE_METHODS and not csrf_is_valid(
+            cookie, request.headers.get(CSRF_HEADER)
+        ):
+            raise AppError("missing or wrong CSRF token", status_code=403, code="csrf")
+        authorization = f"Bearer {cookie}"
     return authenticate_bearer(
         authorization, settings, lambda token: principal_for_token(session, token)
     )

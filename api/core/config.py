@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     seed_demo_city: bool = Field(default=True, validation_alias="MADOGUCHI_SEED_DEMO_CITY")
     max_message_chars: int = Field(default=2000, validation_alias="MADOGUCHI_MAX_MESSAGE_CHARS")
     timezone: str = Field(default="Asia/Tokyo", validation_alias="MADOGUCHI_TIMEZONE")
+    # Console cookies only over HTTPS; turn off only for plain-HTTP development on localhost.
+    secure_cookies: bool = Field(default=False, validation_alias="MADOGUCHI_SECURE_COOKIES")
     token_ttl_hours: int = Field(default=10, ge=1, validation_alias="MADOGUCHI_TOKEN_TTL_HOURS")
     # Sites that may embed the chat widget (comma-separated origins; * allows any site: the
     # chat API uses no cookies, so a foreign page gains nothing a direct request would not).

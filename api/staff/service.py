@@ -80,6 +80,12 @@ def issue_token(
     return token, user
 
 
+def revoke_token(session: Session, token: str) -> None:
+    found = StaffRepository(session).token(_token_hash(token))
+    if found is not None:
+        session.delete(found)
+
+
 def principal_for_token(session: Session, token: str) -> StaffPrincipal | None:
     found = StaffRepository(session).token(_token_hash(token))
     if found is None or found.expires_at <= utcnow() or not found.staff.active:

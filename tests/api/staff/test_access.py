@@ -144,3 +144,40 @@ def test_account_rules(staff: Session) -> None:
         add_staff(staff, "nobody-dept", PASSWORD, StaffRole.department_staff, [], actor="test")
     with pytest.raises(ValueError, match="12 characters"):
         add_staff(staff, "short", "short", StaffRole.admin, [], actor="test")
+
+
+def test_console_session_needs_csrf_for_changes(client: TestClient, staff: Session) -> None:
+    road, _ = _cases(staff)
+    signed_in = client.post(
+        "/api/v1/auth/session", json={"username": "road-sato", "password": PASSWORD}
+    )
+    assert signed_in.status_code == 200
+    assert signed_in.json() == {
+        "username": "road-sato",
+        "role": "department_staff",
+        "departments": ["roads"],
+    }
+    cookie_header = signed_in.headers.get_list("set-cookie")
+    assert any("madoguchi_session=" in c and "HttpOnly" in c for c in cookie_header)
+    assert any("SameSite=strict" in c for c in cookie_header)
+    csrf = client.cookies["madoguchi_csrf"]
+
+    assert client.get("/api/v1/auth/me").json()["username"] == "road-sato"
+    assert client.get(f"/api/v1/cases/{road}").status_code == 200  # reads need no CSRF
+    forged = client.post(f"/api/v1/cases/{road}/comments", json={"body": "偽の依頼"})
+    assert forged.status_code == 403 and forged.json()["error"]["code"] == "csrf"
+    wrong = client.post(
+        f"/api/v1/cases/{road}/comments", json={"body": "x"}, headers={"X-CSRF-Token": "0" * 64}
+    )
+    assert wrong.status_code == 403
+    ok = client.post(
+        f"/api/v1/cases/{road}/comments",
+        json={"body": "確認します"},
+        headers={"X-CSRF-Token": csrf},
+    )
+    assert ok.status_code == 200
+
+    assert client.delete("/api/v1/auth/session", headers={"X-CSRF-Token": csrf}).status_code == 204
+    client.cookies.clear()
+    assert client.get("/api/v1/auth/me").status_code == 401
+    assert staff.query(StaffToken).count() == 0  # the session was revoked, not just forgotten
