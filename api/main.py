@@ -14,6 +14,7 @@ from api.channels.line.channel import build_line_channel
 from api.channels.line.events import resume_line_inbox
 from api.channels.line.router import router as line_router
 from api.channels.web.router import router as web_router
+from api.console.router import router as console_router
 from api.conversation.rasa_client import RasaClient
 from api.conversation.router import router as chat_router
 from api.conversation.service import ConversationService
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     app.include_router(line_router)
     app.include_router(web_router)
+    app.include_router(console_router)
     return app
 
 

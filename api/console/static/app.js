@@ -1,0 +1,307 @@
+/*
+ * madoguchi staff console. One page, hash routes (#/queue, #/cases/<number>), the JSON API
+ * with the session cookie; every change repeats the CSRF cookie in X-CSRF-Token.
+ */
+(function () {
+  "use strict";
+
+  var STATUS = { new: "新規", in_progress: "対応中", waiting_citizen: "市民の返信待ち", resolved: "解決済み" };
+  var KIND = { report: "不具合の通報", inquiry: "問い合わせ", human_request: "職員への取り次ぎ" };
+  var CHANNEL = { web: "ウェブ", line: "LINE", phone: "電話", api: "API" };
+  var EVENT = {
+    created: "受付", assigned: "担当者の割り当て", transferred: "転送", commented: "内部メモ",
+    status_changed: "状態の変更", replied: "市民への返信", citizen_message: "市民からのメッセージ",
+    handoff_started: "職員が会話を引き継ぎ", handoff_ended: "自動応答に戻す"
+  };
+  var main = document.getElementById("main");
+  var who = document.getElementById("who");
+  var toast = document.getElementById("toast");
+  var departments = [];
+  var me = null;
+
+  function h(tag, attrs) {
+    var el = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      var value = attrs[key];
+      if (value === null || value === undefined || value === false) return;
+      if (key.slice(0, 2) === "on") el.addEventListener(key.slice(2), value);
+      else if (key === "text") el.textContent = value;
+      else el.setAttribute(key, value === true ? "" : value);
+    });
+    Array.prototype.slice.call(arguments, 2).forEach(function (child) {
+      if (child === null || child === undefined) return;
+      if (Array.isArray(child)) child.forEach(function (c) { if (c) el.appendChild(c); });
+      else el.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
+    return el;
+  }
+
+  function csrf() {
+    var match = document.cookie.match(/(?:^|; )madoguchi_csrf=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  function api(method, path, body) {
+    var headers = { "Accept": "application/json" };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (method !== "GET") headers["X-CSRF-Token"] = csrf();
+    return fetch(path, {
+      method: method,
+      headers: headers,
+      credentials: "same-origin",
+      body: body === undefined ? undefined : JSON.stringify(body)
+    }).then(function (response) {
+      if (response.status === 401) {
+        location.hash = "#/login";
+        throw new Error("ログインしてください。");
+      }
+      if (response.status === 204) return null;
+      return response.json().then(function (data) {
+        if (!response.ok) throw new Error((data.error && data.error.message) || "エラーが発生しました。");
+        return data;
+      });
+    });
+  }
+
+  function say(text) {
+    toast.textContent = text;
+    setTimeout(function () { if (toast.textContent === text) toast.textContent = ""; }, 4000);
+  }
+
+  function show(title, content) {
+    main.replaceChildren(content);
+    document.title = title + " | madoguchi 職員コンソール";
+    main.focus();
+  }
+
+  function when(iso) {
+    return iso ? new Date(iso).toLocaleString("ja-JP", { timeZone: "Asia/Tokyo" }) : "";
+  }
+
+  function departmentName(code) {
+    var d = departments.find(function (x) { return x.code === code; });
+    return d ? d.name : code;
+  }
+
+  function renderWho() {
+    who.replaceChildren();
+    if (!me) return;
+    var scope = me.departments ? me.departments.map(departmentName).join("・") : "全部署";
+    who.append(
+      h("span", { text: me.username + "（" + scope + "）" }), " ",
+      h("button", { type: "button", onclick: signOut }, "ログアウト")
+    );
+  }
+
+  function signOut() {
+    api("DELETE", "/api/v1/auth/session").then(function () {
+      me = null;
+      renderWho();
+      location.hash = "#/login";
+    });
+  }
+
+  function loginView() {
+    var error = h("p", { class: "error", role: "alert" });
+    var form = h("form", { class: "card login", onsubmit: function (event) {
+      event.preventDefault();
+      api("POST", "/api/v1/auth/session", {
+        username: form.elements.username.value, password: form.elements.password.value
+      }).then(function (user) {
+        me = user;
+        location.hash = "#/queue";
+      }).catch(function (e) { error.textContent = e.message === "wrong username or password" ? "ユーザー名またはパスワードが違います。" : e.message; });
+    } },
+      h("h2", { text: "ログイン" }),
+      h("label", { for: "username", text: "ユーザー名" }),
+      h("input", { id: "username", name: "username", autocomplete: "username", required: true }),
+      h("label", { for: "password", text: "パスワード" }),
+      h("input", { id: "password", name: "password", type: "password", autocomplete: "current-password", required: true }),
+      error,
+      h("p", {}, h("button", { class: "primary", type: "submit" }, "ログイン"))
+    );
+    show("ログイン", form);
+    form.elements.username.focus();
+  }
+
+  function slaBadge(clock) {
+    var text = clock.elapsed_hours.toFixed(1) + " / " + clock.target_hours + " 時間";
+    return h("span", { class: "badge " + (clock.overdue ? "over" : "ok") },
+      clock.overdue ? "超過 " + text : text);
+  }
+
+  function queueView(params) {
+    var status = params.get("status") || "";
+    var department = params.get("department") || "";
+    var query = new URLSearchParams();
+    if (status) query.set("status", status);
+    if (department) query.set("department", department);
+    query.set("limit", "200");
+    api("GET", "/api/v1/cases?" + query).then(function (page) {
+      var sortByWait = params.get("sort") === "wait";
+      var items = page.items.slice();
+      if (sortByWait) items.sort(function (a, b) {
+        return b.sla.first_response.elapsed_hours - a.sla.first_response.elapsed_hours;
+      });
+      function go(changes) {
+        var next = new URLSearchParams(params);
+        Object.keys(changes).forEach(function (k) { if (changes[k]) next.set(k, changes[k]); else next.delete(k); });
+        location.hash = "#/queue?" + next;
+      }
+      var visible = me && me.departments ? departments.filter(function (d) { return me.departments.indexOf(d.code) >= 0; }) : departments;
+      var filters = h("div", { class: "filters" },
+        h("div", {}, h("label", { for: "f-status", text: "状態" }),
+          h("select", { id: "f-status", onchange: function (e) { go({ status: e.target.value }); } },
+            h("option", { value: "", text: "すべて" }),
+            Object.keys(STATUS).map(function (k) { return h("option", { value: k, text: STATUS[k], selected: k === status }); }))),
+        h("div", {}, h("label", { for: "f-department", text: "担当課" }),
+          h("select", { id: "f-department", onchange: function (e) { go({ department: e.target.value }); } },
+            h("option", { value: "", text: "すべて" }),
+            visible.map(function (d) { return h("option", { value: d.code, text: d.name, selected: d.code === department }); })))
+      );
+      var rows = items.map(function (c) {
+        return h("tr", {},
+          h("td", {}, h("a", { href: "#/cases/" + c.case_number, text: c.case_number })),
+          h("td", { text: when(c.created_at) }),
+          h("td", { text: KIND[c.kind] || c.kind }),
+          h("td", { text: STATUS[c.status] || c.status }),
+          h("td", { text: departmentName(c.department) }),
+          h("td", { text: c.summary }),
+          h("td", {}, c.status === "resolved" ? "—" : slaBadge(c.sla.first_response)),
+          h("td", { text: String(c.transfer_count) }));
+      });
+      var table = h("table", {},
+        h("caption", { class: "sr", text: "案件の一覧" }),
+        h("thead", {}, h("tr", {},
+          ["受付番号", "受付日時", "種別", "状態", "担当課", "件名"].map(function (t) { return h("th", { scope: "col", text: t }); }),
+          h("th", { scope: "col" }, h("button", { type: "button", onclick: function () { go({ sort: sortByWait ? "" : "wait" }); } },
+            "初回対応までの経過（営業時間）" + (sortByWait ? " ▼" : ""))),
+          h("th", { scope: "col", text: "転送" }))),
+        h("tbody", {}, rows));
+      show("案件一覧", h("section", {},
+        h("h2", { text: "案件一覧（" + page.total + "件）" }), filters,
+        items.length ? table : h("p", { text: "該当する案件はありません。" })));
+    }).catch(function (e) { say(e.message); });
+  }
+
+  function handoffActive(c) {
+    var active = false;
+    c.events.forEach(function (e) {
+      if (e.kind === "handoff_started") active = true;
+      if (e.kind === "handoff_ended") active = false;
+    });
+    return active;
+  }
+
+  function caseView(number) {
+    Promise.all([
+      api("GET", "/api/v1/cases/" + encodeURIComponent(number)),
+      api("GET", "/api/v1/cases/" + encodeURIComponent(number) + "/transcript").catch(function () { return null; })
+    ]).then(function (results) {
+      var c = results[0];
+      var transcript = results[1];
+      function act(method, path, body, done) {
+        return api(method, "/api/v1/cases/" + encodeURIComponent(number) + path, body).then(function () {
+          say(done);
+          caseView(number);
+        }).catch(function (e) { say(e.message); });
+      }
+      function formFor(id, title, fields, button, onsubmit) {
+        var form = h("form", { "aria-labelledby": id + "-title", onsubmit: function (event) {
+          event.preventDefault();
+          onsubmit(form.elements);
+        } }, h("h4", { id: id + "-title", text: title }), fields, h("button", { class: "primary", type: "submit" }, button));
+        return form;
+      }
+      var alternatives = (c.routing_alternatives || []).map(function (a) {
+        return departmentName(a.department) + " " + Math.round(a.confidence * 100) + "%";
+      }).join("、");
+      var details = h("div", { class: "card" }, h("h3", { text: "案件の内容" }), h("dl", {},
+        h("dt", { text: "受付番号" }), h("dd", { text: c.case_number }),
+        h("dt", { text: "種別" }), h("dd", { text: KIND[c.kind] || c.kind }),
+        h("dt", { text: "状態" }), h("dd", { text: STATUS[c.status] || c.status }),
+        h("dt", { text: "受付経路" }), h("dd", { text: CHANNEL[c.channel] || c.channel }),
+        h("dt", { text: "担当課" }), h("dd", { text: departmentName(c.department) }),
+        h("dt", { text: "振り分けの確からしさ" }), h("dd", { text: c.routing_confidence === null ? "職員が指定" : Math.round(c.routing_confidence * 100) + "%（次点: " + (alternatives || "なし") + "）" }),
+        h("dt", { text: "転送回数" }), h("dd", { text: String(c.transfer_count) }),
+        h("dt", { text: "内容" }), h("dd", { text: c.description }),
+        h("dt", { text: "場所" }), h("dd", { text: c.location || "—" }),
+        h("dt", { text: "連絡先" }), h("dd", { text: c.contact_declined ? "連絡不要" : (c.contact || "—") }),
+        h("dt", { text: "初回対応" }), h("dd", {}, slaBadge(c.sla.first_response)),
+        h("dt", { text: "解決まで" }), h("dd", {}, slaBadge(c.sla.resolution)),
+        c.resolution_message ? h("dt", { text: "市民へのお知らせ" }) : null,
+        c.resolution_message ? h("dd", { text: c.resolution_message }) : null));
+      var conversation = h("div", { class: "card" }, h("h3", { text: "会話の記録" }),
+        transcript === null ? h("p", { text: "会話の記録を取得できませんでした。" }) :
+          transcript.length ? h("ol", { class: "transcript", "aria-label": "会話の記録" }, transcript.map(function (line) {
+            return h("li", {}, h("span", { class: "speaker", text: line.speaker === "citizen" ? "市民" : "自動案内" }),
+              line.text, line.buttons.length ? "［選択肢: " + line.buttons.join(" / ") + "］" : null,
+              h("span", { class: "when", text: when(line.at) }));
+          })) : h("p", { text: "会話の記録はありません（電話受付など）。" }));
+      var history = h("div", { class: "card" }, h("h3", { text: "対応履歴" }),
+        h("ol", { class: "history", "aria-label": "対応履歴" }, c.events.map(function (e) {
+          var detail = e.data.body || e.data.reason || e.data.message || "";
+          if (e.kind === "transferred") detail = departmentName(e.data.before) + " → " + departmentName(e.data.after) + "（理由: " + e.data.reason + "）";
+          if (e.kind === "status_changed") detail = (STATUS[e.data.before] || "") + " → " + (STATUS[e.data.after] || "") + (e.data.message ? "：" + e.data.message : "");
+          if (e.kind === "assigned") detail = e.data.after || "（割り当て解除）";
+          return h("li", {}, h("span", { class: "speaker", text: EVENT[e.kind] || e.kind }), detail,
+            h("span", { class: "when", text: e.actor + "・" + when(e.created_at) }));
+        })));
+      var live = handoffActive(c);
+      var canTalk = c.channel === "web" || c.channel === "line";
+      var actions = h("div", { class: "card actions" }, h("h3", { text: "対応" }),
+        canTalk ? h("div", { class: "row" }, live
+          ? h("button", { class: "secondary", type: "button", onclick: function () { act("DELETE", "/handoff", undefined, "自動応答に戻しました。"); } }, "自動応答に戻す")
+          : h("button", { class: "secondary", type: "button", onclick: function () { act("POST", "/handoff", undefined, "会話を引き継ぎました。"); } }, "会話を引き継ぐ"),
+          h("span", { text: live ? "職員が対応中です（自動応答は停止しています）" : "" })) : null,
+        canTalk ? formFor("reply", "市民へ返信（" + (CHANNEL[c.channel] || c.channel) + "で届きます）",
+          [h("label", { for: "reply-body", text: "返信内容" }), h("textarea", { id: "reply-body", name: "body", required: true })],
+          "返信する", function (f) { act("POST", "/replies", { body: f.body.value }, "返信を送りました。"); }) : null,
+        formFor("transfer", "他の課へ転送",
+          [h("label", { for: "transfer-department", text: "転送先" }),
+           h("select", { id: "transfer-department", name: "department", required: true },
+             departments.filter(function (d) { return d.code !== c.department; }).map(function (d) { return h("option", { value: d.code, text: d.name }); })),
+           h("label", { for: "transfer-reason", text: "転送の理由" }), h("textarea", { id: "transfer-reason", name: "reason", required: true })],
+          "転送する", function (f) { act("POST", "/transfer", { department: f.department.value, reason: f.reason.value }, "転送しました。"); }),
+        formFor("status", "状態の変更",
+          [h("label", { for: "status-value", text: "新しい状態" }),
+           h("select", { id: "status-value", name: "status" }, Object.keys(STATUS).filter(function (k) { return k !== c.status; }).map(function (k) { return h("option", { value: k, text: STATUS[k] }); })),
+           h("label", { for: "status-message", text: "市民へのお知らせ（解決にする場合は必須）" }), h("textarea", { id: "status-message", name: "message" })],
+          "変更する", function (f) { act("POST", "/status", { status: f.status.value, message: f.message.value || null }, "状態を変更しました。"); }),
+        formFor("comment", "内部メモ（市民には見えません）",
+          [h("label", { for: "comment-body", text: "メモ" }), h("textarea", { id: "comment-body", name: "body", required: true })],
+          "メモを残す", function (f) { act("POST", "/comments", { body: f.body.value }, "メモを残しました。"); })
+      );
+      show("案件 " + c.case_number, h("section", {},
+        h("p", {}, h("a", { href: "#/queue", text: "← 案件一覧へ" })),
+        h("h2", { text: "案件 " + c.case_number + "：" + c.summary }),
+        h("div", { class: "grid" }, h("div", {}, details, actions), h("div", {}, conversation, history))));
+    }).catch(function (e) {
+      show("案件", h("p", { class: "error", text: e.message }));
+    });
+  }
+
+  function route() {
+    var hash = location.hash || "#/queue";
+    if (hash.indexOf("#/login") === 0) return loginView();
+    if (!me) {
+      return api("GET", "/api/v1/auth/me").then(function (user) {
+        me = user;
+        renderWho();
+        route();
+      }).catch(function () {});
+    }
+    renderWho();
+    var match = hash.match(/^#\/cases\/([0-9-]+)/);
+    if (match) return caseView(match[1]);
+    var query = hash.indexOf("?") >= 0 ? hash.slice(hash.indexOf("?") + 1) : "";
+    return queueView(new URLSearchParams(query));
+  }
+
+  fetch("/api/v1/departments").then(function (r) { return r.json(); }).then(function (list) {
+    departments = list;
+  }).catch(function () {}).then(function () {
+    window.addEventListener("hashchange", route);
+    route();
+  });
+})();

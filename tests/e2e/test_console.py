@@ -1,0 +1,114 @@
+"""The staff console in a real browser, against the real API and Rasa: sign in, the queue, a
+case page with the transcript, a reply that reaches the citizen's widget, a live handoff,
+a transfer and a resolution the citizen can ask about."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy.orm import sessionmaker
+
+from api.core.db import build_engine, unit_of_work
+from api.staff.models import StaffRole
+from api.staff.service import add_staff
+from tests.e2e.conftest import Stack
+from tests.e2e.test_widget import TIMEOUT_MS, ask, bot_messages, browser, open_chat_with_keyboard
+
+pytestmark = pytest.mark.e2e
+__all__ = ["browser"]  # the module-scoped browser fixture, shared with the widget tests
+PASSWORD = "console-test-password-1"
+
+
+@pytest.fixture(scope="module")
+def admin_account(stack: Stack) -> str:
+    engine = build_engine(stack.database_url)
+    with unit_of_work(sessionmaker(bind=engine)) as session:
+        add_staff(session, "kato-admin", PASSWORD, StaffRole.admin, [], actor="test")
+    engine.dispose()
+    return "kato-admin"
+
+
+@pytest.fixture
+def citizen(browser: Browser, stack: Stack) -> Iterator[Page]:
+    context = browser.new_context(locale="ja-JP")
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(f"{stack.api_url}/")
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def console(browser: Browser, stack: Stack) -> Iterator[Page]:
+    context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(f"{stack.api_url}/console")
+    yield page
+    context.close()
+
+
+def test_a_case_from_report_to_resolution(citizen: Page, console: Page, admin_account: str) -> None:
+    open_chat_with_keyboard(citizen)
+    ask(citizen, "中央公園のすべり台が壊れていて危ないです")
+    expect(bot_messages(citizen).last).to_contain_text("連絡先")
+    ask(citizen, "不要")
+    expect(bot_messages(citizen).last).to_contain_text("受付番号は")
+    number = re.search(r"\d{4}-\d{6}", bot_messages(citizen).last.inner_text()).group(0)
+
+    # Sign in; the queue lists the case with its SLA clock.
+    expect(console.get_by_role("heading", name="ログイン")).to_be_visible()
+    console.get_by_label("ユーザー名").fill(admin_account)
+    console.get_by_label("パスワード").fill(PASSWORD)
+    console.get_by_role("button", name="ログイン").click()
+    row = console.get_by_role("row").filter(has_text=number)
+    expect(row).to_contain_text("公園緑地課")
+    expect(row).to_contain_text("/ 8 時間")
+    console.get_by_label("状態").select_option("resolved")
+    expect(console.get_by_role("row").filter(has_text=number)).to_have_count(0)
+    console.get_by_label("状態").select_option("")
+
+    # The case page: what the bot collected and the whole conversation.
+    console.get_by_role("link", name=number).click()
+    expect(console.get_by_role("heading", name=re.compile(number))).to_be_visible()
+    transcript = console.get_by_role("list", name="会話の記録")
+    expect(transcript).to_contain_text("中央公園のすべり台が壊れていて危ないです")
+    expect(transcript).to_contain_text(f"受付番号は {number} です")
+
+    # A reply reaches the citizen's open widget.
+    console.get_by_label("返信内容").fill("公園緑地課です。本日中に現地を確認します。")
+    console.get_by_role("button", name="返信する").click()
+    expect(citizen.locator(".msg.staff").last).to_contain_text("本日中に現地を確認します")
+
+    # Live handoff: the citizen's message goes to the case, the bot stays silent.
+    console.get_by_role("button", name="会話を引き継ぐ").click()
+    expect(citizen.locator(".msg.staff").last).to_contain_text("担当の職員に代わりました")
+    bot_count = bot_messages(citizen).count()
+    ask(citizen, "すべり台の横のベンチも壊れています")
+    history = console.get_by_role("list", name="対応履歴")
+    console.reload()
+    expect(history).to_contain_text("すべり台の横のベンチも壊れています")
+    expect(bot_messages(citizen)).to_have_count(bot_count)
+    console.get_by_role("button", name="自動応答に戻す").click()
+    expect(citizen.locator(".msg.staff").last).to_contain_text("自動案内がお答えします")
+
+    # Transfer with a reason: counted and shown.
+    console.get_by_label("転送先").select_option(label="道路維持課")
+    console.get_by_label("転送の理由").fill("園路ではなく歩道部分のため")
+    console.get_by_role("button", name="転送する").click()
+    expect(history).to_contain_text("公園緑地課 → 道路維持課（理由: 園路ではなく歩道部分のため）")
+    expect(console.locator("dd").filter(has_text=re.compile(r"^1$"))).to_have_count(1)
+
+    # Resolve with a message the citizen can hear by case number.
+    console.get_by_label("新しい状態").select_option("resolved")
+    console.get_by_label("市民へのお知らせ（解決にする場合は必須）").fill(
+        "すべり台を修理しました。"
+    )
+    console.get_by_role("button", name="変更する").click()
+    expect(history).to_contain_text("解決済み：すべり台を修理しました。")
+    ask(citizen, f"受付番号 {number} の状況は？")
+    expect(bot_messages(citizen).last).to_contain_text("対応が完了しました")
+    expect(bot_messages(citizen).last).to_contain_text("すべり台を修理しました。")
