@@ -13,6 +13,7 @@ from pathlib import Path
 from api.core.config import get_settings
 from api.core.db import unit_of_work
 from api.core.migrate import upgrade_database
+from api.staff.cli import add_staff_commands
 
 
 def _db_upgrade(_: argparse.Namespace) -> int:
@@ -257,6 +258,8 @@ def build_parser() -> argparse.ArgumentParser:
     tri = commands.add_parser("triage", help="the department for inquiries")
     _add_query_arguments(tri, top=False)
     tri.set_defaults(run=_triage)
+
+    add_staff_commands(commands)
     return parser
 
 

@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from api.audit import service as audit
 from api.departments.repository import DepartmentRepository
-from api.departments.schemas import DepartmentOut
-from api.deps import SessionDep
+from api.departments.schemas import DepartmentFields, DepartmentOut
+from api.departments.service import get_department
+from api.deps import CurrentAdmin, SessionDep
 
 router = APIRouter(prefix="/api/v1/departments", tags=["departments"])
 
@@ -13,3 +15,30 @@ router = APIRouter(prefix="/api/v1/departments", tags=["departments"])
 def list_departments(session: SessionDep) -> list[DepartmentOut]:
     """The public directory: names, what each handles, phone and hours."""
     return [DepartmentOut.model_validate(d) for d in DepartmentRepository(session).list()]
+
+
+@router.put(
+    "/{code}",
+    response_model=DepartmentOut,
+    responses={403: {"description": "administrators only"}, 404: {"description": "no such code"}},
+)
+def update_department(
+    code: str, body: DepartmentFields, session: SessionDep, admin: CurrentAdmin
+) -> DepartmentOut:
+    """Administrators edit the directory: names, what each handles, hours and targets.
+    Routing uses the change at once."""
+    department = get_department(session, code)
+    before = DepartmentFields.model_validate(department, from_attributes=True).model_dump()
+    for field, value in body.model_dump().items():
+        setattr(department, field, value)
+    session.flush()
+    audit.record(
+        session,
+        admin.name,
+        "department.updated",
+        "department",
+        code,
+        before=before,
+        after=body.model_dump(),
+    )
+    return DepartmentOut.model_validate(department)

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+import re
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+_HOURS_PATTERN = r"^\d{2}:\d{2}-\d{2}:\d{2}$"
+_DAY_KEYS = {"weekdays", "saturday", "sunday"}
 
 
-class DepartmentIn(BaseModel):
-    """One department of a city's directory, as written in departments.yml."""
+class DepartmentFields(BaseModel):
+    """What an administrator may change about a department."""
 
-    code: str = Field(min_length=1, max_length=64)
     name: str = Field(min_length=1, max_length=200)
     bureau: str | None = None
     handles: str = ""
@@ -16,6 +20,22 @@ class DepartmentIn(BaseModel):
     hours: dict[str, str] = Field(default_factory=dict)
     first_response_target_hours: int = Field(default=8, ge=1)
     resolution_target_hours: int = Field(default=40, ge=1)
+
+    @field_validator("hours")
+    @classmethod
+    def _valid_hours(cls, value: dict[str, str]) -> dict[str, str]:
+        for day, span in value.items():
+            if day not in _DAY_KEYS:
+                raise ValueError(f"unknown day {day!r}; use {', '.join(sorted(_DAY_KEYS))}")
+            if not re.match(_HOURS_PATTERN, span) or span[:5] >= span[6:]:
+                raise ValueError(f"{day}: hours must look like 08:30-17:15")
+        return value
+
+
+class DepartmentIn(DepartmentFields):
+    """One department of a city's directory, as written in departments.yml."""
+
+    code: str = Field(min_length=1, max_length=64)
 
 
 class DepartmentOut(DepartmentIn):

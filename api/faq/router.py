@@ -11,6 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, Field
 
+from api.audit import service as audit
 from api.core.errors import AppError
 from api.deps import CurrentStaff, SessionDep, SettingsDep
 from api.faq import service
@@ -96,7 +97,11 @@ def list_entries(
     responses={**_AUTH, 409: {"description": "the id exists"}},
 )
 def create_entry(body: FaqRecord, session: SessionDep, staff: CurrentStaff) -> FaqOut:
-    return _out(service.create_faq(session, body))
+    created = _out(service.create_faq(session, body))
+    audit.record(
+        session, staff.name, "faq.created", "faq", created.id, after=created.model_dump(mode="json")
+    )
+    return created
 
 
 @router.post("/search", response_model=list[SearchHitOut])
@@ -126,7 +131,18 @@ def read_entry(faq_id: str, session: SessionDep, staff: CurrentStaff) -> FaqOut:
 @router.put("/{faq_id}", response_model=FaqOut, responses={**_AUTH, **_NOT_FOUND})
 def update_entry(faq_id: str, body: FaqIn, session: SessionDep, staff: CurrentStaff) -> FaqOut:
     record = FaqRecord(id=faq_id, **body.model_dump())
-    return _out(service.update_faq(session, faq_id, record))
+    before = _out(service.get_faq(session, faq_id)).model_dump(mode="json")
+    updated = _out(service.update_faq(session, faq_id, record))
+    audit.record(
+        session,
+        staff.name,
+        "faq.updated",
+        "faq",
+        faq_id,
+        before=before,
+        after=updated.model_dump(mode="json"),
+    )
+    return updated
 
 
 @router.delete(
@@ -136,5 +152,7 @@ def update_entry(faq_id: str, body: FaqIn, session: SessionDep, staff: CurrentSt
     responses={**_AUTH, **_NOT_FOUND},
 )
 def delete_entry(faq_id: str, session: SessionDep, staff: CurrentStaff) -> Response:
+    before = _out(service.get_faq(session, faq_id)).model_dump(mode="json")
     service.delete_faq(session, faq_id)
+    audit.record(session, staff.name, "faq.deleted", "faq", faq_id, before=before)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

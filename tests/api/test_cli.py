@@ -38,3 +38,20 @@ def test_city_load_is_repeatable(scratch_database: str, capsys: pytest.CaptureFi
     engine.dispose()
     assert faq >= 60 and departments >= 10 and orphans == 0
     assert f"{faq} FAQ entries" in capsys.readouterr().out
+
+
+def test_staff_add(
+    scratch_database: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    monkeypatch.setenv("MADOGUCHI_STAFF_PASSWORD", "a long enough password")
+    assert main(["city", "load", str(REPO_ROOT / "demo_city")]) == 0
+    args = ["staff", "add", "sato", "--role", "department_staff", "--department", "roads"]
+    assert main(args) == 0
+    assert "created sato (department_staff; roads)" in capsys.readouterr().out
+    assert main(args) == 2  # the name is taken
+    assert "already exists" in capsys.readouterr().err
+    unknown = ["staff", "add", "ito", "--role", "department_staff", "--department", "nowhere"]
+    assert main(unknown) == 2
+    monkeypatch.setenv("MADOGUCHI_STAFF_PASSWORD", "short")
+    assert main(["staff", "add", "kato", "--role", "admin"]) == 2
+    assert "12 characters" in capsys.readouterr().err

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy.orm import sessionmaker
@@ -112,3 +113,20 @@ def test_a_case_from_report_to_resolution(citizen: Page, console: Page, admin_ac
     ask(citizen, f"受付番号 {number} の状況は？")
     expect(bot_messages(citizen).last).to_contain_text("対応が完了しました")
     expect(bot_messages(citizen).last).to_contain_text("すべり台を修理しました。")
+
+
+def test_administrator_edits_a_department(console: Page, admin_account: str, stack: Stack) -> None:
+    console.get_by_label("ユーザー名").fill(admin_account)
+    console.get_by_label("パスワード").fill(PASSWORD)
+    console.get_by_role("button", name="ログイン").click()
+    console.get_by_role("link", name="担当課の設定").click()
+    form = console.get_by_role("form", name="中央図書館（library）")
+    form.get_by_label("初回対応の目標（営業時間）").fill("6")
+    form.get_by_label("土曜の開庁時間（例 08:30-17:15、空欄は閉庁）").fill("09:00-17:00")
+    form.get_by_role("button", name="保存").click()
+    expect(console.get_by_role("status")).to_contain_text("中央図書館を保存しました。")
+    library = next(
+        d for d in httpx.get(f"{stack.api_url}/api/v1/departments").json() if d["code"] == "library"
+    )
+    assert library["first_response_target_hours"] == 6
+    assert library["hours"]["saturday"] == "09:00-17:00"

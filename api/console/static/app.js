@@ -28,11 +28,13 @@
       else if (key === "text") el.textContent = value;
       else el.setAttribute(key, value === true ? "" : value);
     });
-    Array.prototype.slice.call(arguments, 2).forEach(function (child) {
-      if (child === null || child === undefined) return;
-      if (Array.isArray(child)) child.forEach(function (c) { if (c) el.appendChild(c); });
-      else el.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
-    });
+    (function add(children) {
+      children.forEach(function (child) {
+        if (child === null || child === undefined || child === false) return;
+        if (Array.isArray(child)) add(child);
+        else el.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+      });
+    })(Array.prototype.slice.call(arguments, 2));
     return el;
   }
 
@@ -68,7 +70,12 @@
     setTimeout(function () { if (toast.textContent === text) toast.textContent = ""; }, 4000);
   }
 
-  function show(title, content) {
+  // Each navigation takes a ticket; a view whose data arrives after the staff member moved on
+  // must not replace the page they are on now.
+  var currentTicket = 0;
+
+  function show(title, content, ticket) {
+    if (ticket !== undefined && ticket !== currentTicket) return;
     main.replaceChildren(content);
     document.title = title + " | madoguchi 職員コンソール";
     main.focus();
@@ -87,6 +94,9 @@
     who.replaceChildren();
     if (!me) return;
     var scope = me.departments ? me.departments.map(departmentName).join("・") : "全部署";
+    if (me.role === "admin") {
+      who.append(h("a", { href: "#/admin/departments", class: "nav", text: "担当課の設定" }));
+    }
     who.append(
       h("span", { text: me.username + "（" + scope + "）" }), " ",
       h("button", { type: "button", onclick: signOut }, "ログアウト")
@@ -131,6 +141,7 @@
   }
 
   function queueView(params) {
+    var ticket = currentTicket;
     var status = params.get("status") || "";
     var department = params.get("department") || "";
     var query = new URLSearchParams();
@@ -180,7 +191,7 @@
         h("tbody", {}, rows));
       show("案件一覧", h("section", {},
         h("h2", { text: "案件一覧（" + page.total + "件）" }), filters,
-        items.length ? table : h("p", { text: "該当する案件はありません。" })));
+        items.length ? table : h("p", { text: "該当する案件はありません。" })), ticket);
     }).catch(function (e) { say(e.message); });
   }
 
@@ -194,6 +205,7 @@
   }
 
   function caseView(number) {
+    var ticket = currentTicket;
     Promise.all([
       api("GET", "/api/v1/cases/" + encodeURIComponent(number)),
       api("GET", "/api/v1/cases/" + encodeURIComponent(number) + "/transcript").catch(function () { return null; })
@@ -275,13 +287,58 @@
       show("案件 " + c.case_number, h("section", {},
         h("p", {}, h("a", { href: "#/queue", text: "← 案件一覧へ" })),
         h("h2", { text: "案件 " + c.case_number + "：" + c.summary }),
-        h("div", { class: "grid" }, h("div", {}, details, actions), h("div", {}, conversation, history))));
+        h("div", { class: "grid" }, h("div", {}, details, actions), h("div", {}, conversation, history))), ticket);
     }).catch(function (e) {
-      show("案件", h("p", { class: "error", text: e.message }));
+      show("案件", h("p", { class: "error", text: e.message }), ticket);
     });
   }
 
+  function departmentsView() {
+    var DAY_LABELS = { weekdays: "平日", saturday: "土曜", sunday: "日曜" };
+    function editor(d) {
+      var form;
+      function field(name, label, value, attrs) {
+        var id = "d-" + d.code + "-" + name;
+        return [h("label", { for: id, text: label }),
+          h("input", Object.assign({ id: id, name: name, value: value === null || value === undefined ? "" : String(value) }, attrs || {}))];
+      }
+      form = h("form", { class: "card", "aria-labelledby": "dept-" + d.code, onsubmit: function (event) {
+        event.preventDefault();
+        var hours = {};
+        Object.keys(DAY_LABELS).forEach(function (day) {
+          var value = form.elements[day].value.trim();
+          if (value) hours[day] = value;
+        });
+        api("PUT", "/api/v1/departments/" + encodeURIComponent(d.code), {
+          name: form.elements.name.value, bureau: d.bureau, handles: form.elements.handles.value,
+          keywords: form.elements.keywords.value.split(/[、,]\s*/).filter(Boolean),
+          phone: form.elements.phone.value || null, email: d.email, hours: hours,
+          first_response_target_hours: Number(form.elements.first.value),
+          resolution_target_hours: Number(form.elements.resolution.value)
+        }).then(function () {
+          say(form.elements.name.value + "を保存しました。");
+          return fetch("/api/v1/departments").then(function (r) { return r.json(); });
+        }).then(function (list) { departments = list; }).catch(function (e) { say(e.message); });
+      } },
+        h("h3", { id: "dept-" + d.code, text: d.name + "（" + d.code + "）" }),
+        field("name", "名称", d.name, { required: true }),
+        field("handles", "担当する内容", d.handles),
+        field("keywords", "振り分けのキーワード（、区切り）", (d.keywords || []).join("、")),
+        field("phone", "電話番号", d.phone),
+        Object.keys(DAY_LABELS).map(function (day) {
+          return field(day, DAY_LABELS[day] + "の開庁時間（例 08:30-17:15、空欄は閉庁）", (d.hours || {})[day], { pattern: "\\d{2}:\\d{2}-\\d{2}:\\d{2}" });
+        }),
+        field("first", "初回対応の目標（営業時間）", d.first_response_target_hours, { type: "number", min: "1", required: true }),
+        field("resolution", "解決の目標（営業時間）", d.resolution_target_hours, { type: "number", min: "1", required: true }),
+        h("p", {}, h("button", { class: "primary", type: "submit" }, "保存")));
+      return form;
+    }
+    show("担当課の設定", h("section", {}, h("p", {}, h("a", { href: "#/queue", text: "← 案件一覧へ" })),
+      h("h2", { text: "担当課の設定" }), departments.map(editor)));
+  }
+
   function route() {
+    currentTicket += 1;
     var hash = location.hash || "#/queue";
     if (hash.indexOf("#/login") === 0) return loginView();
     if (!me) {
@@ -292,6 +349,7 @@
       }).catch(function () {});
     }
     renderWho();
+    if (hash.indexOf("#/admin/departments") === 0 && me.role === "admin") return departmentsView();
     var match = hash.match(/^#\/cases\/([0-9-]+)/);
     if (match) return caseView(match[1]);
     var query = hash.indexOf("?") >= 0 ? hash.slice(hash.indexOf("?") + 1) : "";
