@@ -95,6 +95,7 @@
     if (!me) return;
     var scope = me.departments ? me.departments.map(departmentName).join("・") : "全部署";
     if (me.role === "admin") {
+      who.append(h("a", { href: "#/admin/faq", class: "nav", text: "FAQの管理" }));
       who.append(h("a", { href: "#/admin/departments", class: "nav", text: "担当課の設定" }));
     }
     who.append(
@@ -189,9 +190,11 @@
             "初回対応までの経過（営業時間）" + (sortByWait ? " ▼" : ""))),
           h("th", { scope: "col", text: "転送" }))),
         h("tbody", {}, rows));
+      var canOpen = me && (me.role === "admin" || me.role === "call_center");
       show("案件一覧", h("section", {},
         h("h2", { text: "案件一覧（" + page.total + "件）" }), filters,
-        items.length ? table : h("p", { text: "該当する案件はありません。" })), ticket);
+        items.length ? table : h("p", { text: "該当する案件はありません。" }),
+        canOpen ? phoneCaseForm() : null), ticket);
     }).catch(function (e) { say(e.message); });
   }
 
@@ -293,6 +296,100 @@
     });
   }
 
+  function phoneCaseForm() {
+    var form = h("form", { class: "card", "aria-labelledby": "phone-title", onsubmit: function (event) {
+      event.preventDefault();
+      var e = form.elements;
+      api("POST", "/api/v1/cases", {
+        kind: e.kind.value, description: e.description.value,
+        location: e.location.value || null, contact: e.contact.value || null,
+        department: e.department.value || null
+      }).then(function (c) {
+        say("受付番号 " + c.case_number + " で登録しました。");
+        location.hash = "#/cases/" + c.case_number;
+      }).catch(function (err) { say(err.message); });
+    } },
+      h("h3", { id: "phone-title", text: "電話で受け付けた案件を登録" }),
+      h("label", { for: "phone-kind", text: "種別" }),
+      h("select", { id: "phone-kind", name: "kind" }, Object.keys(KIND).map(function (k) { return h("option", { value: k, text: KIND[k] }); })),
+      h("label", { for: "phone-description", text: "内容" }), h("textarea", { id: "phone-description", name: "description", required: true }),
+      h("label", { for: "phone-location", text: "場所（任意）" }), h("input", { id: "phone-location", name: "location" }),
+      h("label", { for: "phone-contact", text: "連絡先（任意）" }), h("input", { id: "phone-contact", name: "contact" }),
+      h("label", { for: "phone-department", text: "担当課" }),
+      h("select", { id: "phone-department", name: "department" }, h("option", { value: "", text: "内容から自動で振り分け" }),
+        departments.map(function (d) { return h("option", { value: d.code, text: d.name }); })),
+      h("p", {}, h("button", { class: "primary", type: "submit" }, "登録する")));
+    return form;
+  }
+
+  function faqView(params) {
+    var ticket = currentTicket;
+    var department = params.get("department") || "";
+    var offset = Number(params.get("offset") || 0);
+    var editing = params.get("edit") || "";
+    var query = new URLSearchParams({ limit: "50", offset: String(offset) });
+    if (department) query.set("department", department);
+    function go(changes) {
+      var next = new URLSearchParams(params);
+      Object.keys(changes).forEach(function (k) { if (changes[k]) next.set(k, changes[k]); else next.delete(k); });
+      location.hash = "#/admin/faq?" + next;
+    }
+    function lines(value) { return value.split("\n").map(function (s) { return s.trim(); }).filter(Boolean); }
+    function editorFor(entry) {
+      var isNew = !entry;
+      entry = entry || { id: "", question: "", answer: "", department: department || null, alternatives: [], tags: [], url: null };
+      var form = h("form", { class: "card", "aria-labelledby": "faq-edit-title", onsubmit: function (event) {
+        event.preventDefault();
+        var e = form.elements;
+        var body = { question: e.question.value, answer: e.answer.value, department: e.department.value || null,
+          alternatives: lines(e.alternatives.value), tags: entry.tags, url: entry.url };
+        var request = isNew ? api("POST", "/api/v1/faq", Object.assign({ id: e.id.value }, body))
+          : api("PUT", "/api/v1/faq/" + encodeURIComponent(entry.id), body);
+        request.then(function () { say("保存しました。自動案内はすぐにこの内容で答えます。"); go({ edit: "" }); })
+          .catch(function (err) { say(err.message); });
+      } },
+        h("h3", { id: "faq-edit-title", text: isNew ? "新しいFAQ" : "FAQ " + entry.id + " の編集" }),
+        isNew ? [h("label", { for: "faq-id", text: "ID" }), h("input", { id: "faq-id", name: "id", required: true })] : null,
+        h("label", { for: "faq-question", text: "質問" }), h("input", { id: "faq-question", name: "question", value: entry.question, required: true }),
+        h("label", { for: "faq-answer", text: "回答" }), h("textarea", { id: "faq-answer", name: "answer", required: true, text: entry.answer }),
+        h("label", { for: "faq-alternatives", text: "言い換え（1行に1つ）" }), h("textarea", { id: "faq-alternatives", name: "alternatives", text: (entry.alternatives || []).join("\n") }),
+        h("label", { for: "faq-department", text: "担当課" }),
+        h("select", { id: "faq-department", name: "department" }, h("option", { value: "", text: "なし" }),
+          departments.map(function (d) { return h("option", { value: d.code, text: d.name, selected: d.code === entry.department }); })),
+        h("p", { class: "row" }, h("button", { class: "primary", type: "submit" }, "保存"),
+          isNew ? null : h("button", { class: "secondary", type: "button", onclick: function () {
+            if (!window.confirm("FAQ " + entry.id + " を削除しますか？")) return;
+            api("DELETE", "/api/v1/faq/" + encodeURIComponent(entry.id)).then(function () { say("削除しました。"); go({ edit: "" }); })
+              .catch(function (err) { say(err.message); });
+          } }, "削除"),
+          h("button", { class: "secondary", type: "button", onclick: function () { go({ edit: "" }); } }, "閉じる")));
+      return form;
+    }
+    api("GET", "/api/v1/faq?" + query).then(function (page) {
+      var current = editing && editing !== "new" ? page.items.find(function (e) { return e.id === editing; }) : null;
+      var editor = editing === "new" ? editorFor(null) : current ? editorFor(current) : null;
+      var table = h("table", {}, h("caption", { class: "sr", text: "FAQの一覧" }),
+        h("thead", {}, h("tr", {}, ["ID", "質問", "担当課", ""].map(function (t) { return h("th", { scope: "col", text: t }); }))),
+        h("tbody", {}, page.items.map(function (e) {
+          return h("tr", {}, h("td", { text: e.id }), h("td", { text: e.question }), h("td", { text: departmentName(e.department) || "" }),
+            h("td", {}, h("button", { class: "secondary", type: "button", "aria-label": e.id + " を編集", onclick: function () { go({ edit: e.id }); } }, "編集")));
+        })));
+      show("FAQの管理", h("section", {}, h("p", {}, h("a", { href: "#/queue", text: "← 案件一覧へ" })),
+        h("h2", { text: "FAQの管理（" + page.total + "件）" }),
+        h("div", { class: "filters" },
+          h("div", {}, h("label", { for: "faq-filter", text: "担当課で絞り込み" }),
+            h("select", { id: "faq-filter", onchange: function (e) { go({ department: e.target.value, offset: "" }); } },
+              h("option", { value: "", text: "すべて" }),
+              departments.map(function (d) { return h("option", { value: d.code, text: d.name, selected: d.code === department }); }))),
+          h("button", { class: "primary", type: "button", onclick: function () { go({ edit: "new" }); } }, "新しいFAQ")),
+        editor, table,
+        h("p", { class: "row" },
+          offset > 0 ? h("button", { class: "secondary", type: "button", onclick: function () { go({ offset: String(Math.max(0, offset - 50)) }); } }, "前へ") : null,
+          offset + 50 < page.total ? h("button", { class: "secondary", type: "button", onclick: function () { go({ offset: String(offset + 50) }); } }, "次へ") : null)), ticket);
+      if (editor) editor.querySelector("input, textarea").focus();
+    }).catch(function (e) { say(e.message); });
+  }
+
   function departmentsView() {
     var DAY_LABELS = { weekdays: "平日", saturday: "土曜", sunday: "日曜" };
     function editor(d) {
@@ -350,6 +447,9 @@
     }
     renderWho();
     if (hash.indexOf("#/admin/departments") === 0 && me.role === "admin") return departmentsView();
+    if (hash.indexOf("#/admin/faq") === 0 && me.role === "admin") {
+      return faqView(new URLSearchParams(hash.indexOf("?") >= 0 ? hash.slice(hash.indexOf("?") + 1) : ""));
+    }
     var match = hash.match(/^#\/cases\/([0-9-]+)/);
     if (match) return caseView(match[1]);
     var query = hash.indexOf("?") >= 0 ? hash.slice(hash.indexOf("?") + 1) : "";
