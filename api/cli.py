@@ -7,13 +7,17 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from api.core.config import get_settings
 from api.core.db import unit_of_work
 from api.core.migrate import upgrade_database
 from api.staff.cli import add_staff_commands
+
+if TYPE_CHECKING:  # the knowledge base loads heavy modules: imported when a command needs it
+    from api.faq.knowledge import Knowledge
 
 
 def _db_upgrade(_: argparse.Namespace) -> int:
@@ -138,7 +142,7 @@ def _write_json(path: str | None, data: object) -> None:
     print(f"written {out}", file=sys.stderr)
 
 
-def _knowledge():  # type: ignore[no-untyped-def]
+def _knowledge() -> Knowledge:
     from api.faq.knowledge import knowledge_cache
 
     upgrade_database(get_settings().database_url)
@@ -171,38 +175,39 @@ def _faq_search(args: argparse.Namespace) -> int:
     return 0
 
 
-def _faq_answer(args: argparse.Namespace) -> int:
-    from api.faq.service import answer_knowledge
-
+def _answer_each(args: argparse.Namespace, answer: Callable[[Knowledge, str], dict]) -> int:
+    """Runs `answer` on the one question or on each of --queries, and writes the results."""
     queries = _queries_or_text(args)
     knowledge = _knowledge()
     if queries is None:
         queries = {"query": args.text}
-    results = {}
-    for qid, text in queries.items():
-        answer = answer_knowledge(knowledge, text)
-        results[qid] = {"decision": answer.decision, "faq_ids": answer.faq_ids}
+    results = {qid: answer(knowledge, text) for qid, text in queries.items()}
     _write_json(args.output if args.queries else None, results)
     return 0
+
+
+def _faq_answer(args: argparse.Namespace) -> int:
+    from api.faq.service import answer_knowledge
+
+    def one(knowledge: Knowledge, text: str) -> dict:
+        result = answer_knowledge(knowledge, text)
+        return {"decision": result.decision, "faq_ids": result.faq_ids}
+
+    return _answer_each(args, one)
 
 
 def _triage(args: argparse.Namespace) -> int:
     from api.triage.service import triage
 
-    queries = _queries_or_text(args)
-    knowledge = _knowledge()
-    if queries is None:
-        queries = {"query": args.text}
-    results = {}
-    for qid, text in queries.items():
+    def one(knowledge: Knowledge, text: str) -> dict:
         result = triage(knowledge, text)
-        results[qid] = {
+        return {
             "department": result.department,
             "confidence": result.confidence,
             "alternatives": result.alternatives,
         }
-    _write_json(args.output if args.queries else None, results)
-    return 0
+
+    return _answer_each(args, one)
 
 
 def _add_query_arguments(parser: argparse.ArgumentParser, top: bool) -> None:

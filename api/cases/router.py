@@ -28,8 +28,17 @@ from api.deps import CurrentStaff, SessionDep
 from api.faq.knowledge import knowledge_cache
 from api.handoff import service as handoff
 from api.sla.service import case_sla
+from api.staff.auth import StaffPrincipal
 
 router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
+
+
+async def _send_to_citizen(
+    request: Request, session: Session, staff: StaffPrincipal, case: Case, text: str
+) -> CaseOut:
+    """Delivers `text` through the case's channel and records it in the case's history."""
+    channel = await deliver_reply(session, case, text, line=request.app.state.line, author="staff")
+    return _case_out(session, service.record_reply(session, staff, case, text, channel))
 
 
 def _case_out(session: Session, case: Case) -> CaseOut:
@@ -160,10 +169,7 @@ async def reply(
     """Sends a message to the citizen through the channel the case came from (the web widget
     shows it at once; LINE gets a push) and records it in the case's history."""
     case = service.get_case(session, staff, case_number)
-    channel = await deliver_reply(
-        session, case, body.body, line=request.app.state.line, author="staff"
-    )
-    return _case_out(session, service.record_reply(session, staff, case, body.body, channel))
+    return await _send_to_citizen(request, session, staff, case, body.body)
 
 
 @router.post(
@@ -178,12 +184,7 @@ async def take_over(
     stays silent; staff answer with /replies. The citizen is told a person has taken over."""
     case = service.get_case(session, staff, case_number)
     handoff.start(session, staff, case)
-    channel = await deliver_reply(
-        session, case, handoff.TAKEN_OVER, line=request.app.state.line, author="staff"
-    )
-    return _case_out(
-        session, service.record_reply(session, staff, case, handoff.TAKEN_OVER, channel)
-    )
+    return await _send_to_citizen(request, session, staff, case, handoff.TAKEN_OVER)
 
 
 @router.delete(
@@ -197,12 +198,7 @@ async def hand_back(
     """Ends the live handoff: the bot answers the citizen again."""
     case = service.get_case(session, staff, case_number)
     handoff.end(session, staff, case)
-    channel = await deliver_reply(
-        session, case, handoff.HANDED_BACK, line=request.app.state.line, author="staff"
-    )
-    return _case_out(
-        session, service.record_reply(session, staff, case, handoff.HANDED_BACK, channel)
-    )
+    return await _send_to_citizen(request, session, staff, case, handoff.HANDED_BACK)
 
 
 @router.post(

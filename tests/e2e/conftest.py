@@ -13,8 +13,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import Browser
 
 from tests.conftest import ADMIN_TOKEN, REPO_ROOT
+from tests.e2e.browser import launch
 
 MODEL = REPO_ROOT / "models" / "madoguchi.tar.gz"
 RASA = REPO_ROOT / ".venv" / "bot" / "bin" / "rasa"
@@ -126,3 +128,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with launch() as chromium:
+        yield chromium

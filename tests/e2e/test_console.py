@@ -15,11 +15,11 @@ from sqlalchemy.orm import sessionmaker
 from api.core.db import build_engine, unit_of_work
 from api.staff.models import StaffRole
 from api.staff.service import add_staff
+from tests.e2e.browser import open_page
 from tests.e2e.conftest import Stack
-from tests.e2e.test_widget import TIMEOUT_MS, ask, bot_messages, browser, open_chat_with_keyboard
+from tests.e2e.test_widget import ask, bot_messages, open_chat_with_keyboard
 
 pytestmark = pytest.mark.e2e
-__all__ = ["browser"]  # the module-scoped browser fixture, shared with the widget tests
 PASSWORD = "console-test-password-1"
 
 
@@ -34,22 +34,14 @@ def admin_account(stack: Stack) -> str:
 
 @pytest.fixture
 def citizen(browser: Browser, stack: Stack) -> Iterator[Page]:
-    context = browser.new_context(locale="ja-JP")
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    page.goto(f"{stack.api_url}/")
-    yield page
-    context.close()
+    with open_page(browser, f"{stack.api_url}/") as page:
+        yield page
 
 
 @pytest.fixture
 def console(browser: Browser, stack: Stack) -> Iterator[Page]:
-    context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    page.goto(f"{stack.api_url}/console")
-    yield page
-    context.close()
+    with open_page(browser, f"{stack.api_url}/console", {"width": 1280, "height": 900}) as page:
+        yield page
 
 
 def test_a_case_from_report_to_resolution(citizen: Page, console: Page, admin_account: str) -> None:

@@ -10,43 +10,19 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.conftest import REPO_ROOT
+from tests.e2e.browser import TIMEOUT_MS, open_page
 from tests.e2e.conftest import Stack
 
 pytestmark = pytest.mark.e2e
-CHROMIUM = "/usr/bin/chromium"
-# Flags for a machine without network access or a display.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-TIMEOUT_MS = 30_000
-expect.set_options(timeout=TIMEOUT_MS)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
 def page(browser: Browser, stack: Stack) -> Iterator[Page]:
-    context = browser.new_context(locale="ja-JP")
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    page.goto(f"{stack.api_url}/")
-    yield page
-    context.close()
+    with open_page(browser, f"{stack.api_url}/") as widget_page:
+        yield widget_page
 
 
 def faq_answers_by_question() -> dict[str, str]:
@@ -144,10 +120,11 @@ def contrast(foreground: str, background: str) -> float:
 
 
 def test_accessibility_basics_and_phone_screen(browser: Browser, stack: Stack) -> None:
-    context = browser.new_context(locale="ja-JP", viewport={"width": 375, "height": 667})
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    page.goto(f"{stack.api_url}/")
+    with open_page(browser, f"{stack.api_url}/", {"width": 375, "height": 667}) as page:
+        check_phone_screen(page)
+
+
+def check_phone_screen(page: Page) -> None:
     open_chat_with_keyboard(page)
     ask(page, "ごみ")
     expect(page.get_by_role("group", name="選択肢")).to_be_visible()
@@ -183,4 +160,3 @@ def test_accessibility_basics_and_phone_screen(browser: Browser, stack: Stack) -
     page.keyboard.press("Escape")
     expect(page.get_by_role("dialog")).to_be_hidden()
     expect(page.get_by_role("button", name="チャットで質問する")).to_be_focused()
-    context.close()
