@@ -1,4 +1,5 @@
-"""Answering from the FAQ knowledge base: answer, ask which one, or offer a case."""
+"""Answering from the FAQ knowledge base: answer, ask which one, or offer a case; and what the
+citizen says of an answer (役に立った / 役に立たなかった)."""
 
 from __future__ import annotations
 
@@ -8,31 +9,54 @@ from actions import messages
 from actions.protocol import ActionResult, button, slot_set, text
 from actions.registry import ActionContext, registry
 from api.faq.search import decide
+from api.feedback.service import record_answer, record_feedback
 
 MAX_CHOICES = 3
+FEEDBACK_BUTTONS = [
+    button(messages.HELPFUL, "/feedback_helpful"),
+    button(messages.NOT_HELPFUL, "/feedback_not_helpful"),
+]
 
 
 def _choice_payload(faq_id: str) -> str:
     return "/choose_faq" + json.dumps({"faq_id": faq_id}, ensure_ascii=False)
 
 
-def _answer(ctx: ActionContext, faq_id: str) -> ActionResult:
+def _message_key(ctx: ActionContext) -> str:
+    return f"{ctx.tracker.sender_id}:{ctx.tracker.latest_user_message_id() or 'no-message-id'}"
+
+
+def _record(ctx: ActionContext, decision: str, faq_id: str | None, question: str) -> None:
+    record_answer(
+        ctx.session,
+        message_key=_message_key(ctx),
+        sender_id=ctx.tracker.sender_id,
+        channel=ctx.tracker.channel,
+        decision=decision,
+        faq_id=faq_id,
+        question=question,
+    )
+
+
+def _answer(ctx: ActionContext, faq_id: str, question: str) -> ActionResult:
     document = ctx.knowledge.index.document(faq_id)
+    _record(ctx, "answer", faq_id, question)
     return ActionResult(
-        responses=[text(document.answer)],
+        responses=[text(document.answer, FEEDBACK_BUTTONS)],
         events=[
             slot_set("last_faq_id", faq_id),
+            slot_set("last_question", question),
             slot_set("case_offer", None),
             slot_set("case_description", None),
         ],
     )
 
 
-def _offer_case(question: str) -> ActionResult:
+def _offer_case(question: str, message: str = messages.NOT_FOUND_OFFER) -> ActionResult:
     return ActionResult(
         responses=[
             text(
-                messages.NOT_FOUND_OFFER,
+                message,
                 [
                     button(messages.OFFER_YES, "/request_inquiry"),
                     button(messages.OFFER_NO, "/deny"),
@@ -49,14 +73,15 @@ def answer_faq(ctx: ActionContext) -> ActionResult:
     if tracker.latest_intent == "choose_faq":
         faq_id = tracker.latest_entity("faq_id") or ""
         try:
-            return _answer(ctx, faq_id)
+            return _answer(ctx, faq_id, tracker.slot("last_question") or tracker.latest_text)
         except KeyError:  # a stale button: the entry was deleted since it was offered
             return ActionResult(responses=[text(messages.NOT_UNDERSTOOD)])
 
     question = tracker.latest_text
     decision = decide(ctx.knowledge.index, question)
     if decision.decision == "answer":
-        return _answer(ctx, decision.hits[0].faq_id)
+        return _answer(ctx, decision.hits[0].faq_id, question)
+    _record(ctx, decision.decision, None, question)
     if decision.decision == "clarify":
         buttons = [
             button(ctx.knowledge.index.document(hit.faq_id).question, _choice_payload(hit.faq_id))
@@ -65,9 +90,33 @@ def answer_faq(ctx: ActionContext) -> ActionResult:
         buttons.append(button(messages.CLARIFY_NONE, "/request_inquiry"))
         return ActionResult(
             responses=[text(messages.CLARIFY, buttons)],
-            events=[slot_set("case_offer", "inquiry"), slot_set("case_description", question)],
+            events=[
+                slot_set("case_offer", "inquiry"),
+                slot_set("case_description", question),
+                slot_set("last_question", question),
+            ],
         )
     if tracker.latest_intent == "nlu_fallback":
         # Neither the NLU nor the FAQ recognised it: ask to rephrase rather than open a case.
         return ActionResult(responses=[text(messages.NOT_UNDERSTOOD)])
     return _offer_case(question)
+
+
+@registry.register("action_record_feedback")
+def feedback(ctx: ActionContext) -> ActionResult:
+    tracker = ctx.tracker
+    helpful = tracker.latest_intent == "feedback_helpful"
+    record_feedback(
+        ctx.session,
+        message_key=_message_key(ctx),
+        sender_id=tracker.sender_id,
+        faq_id=tracker.slot("last_faq_id"),
+        helpful=helpful,
+    )
+    if helpful:
+        return ActionResult(responses=[text(messages.THANKS_FOR_FEEDBACK)])
+    # Not helpful: offer to rephrase, or to pass the question to the department.
+    question = tracker.slot("last_question") or ""
+    if not question:
+        return ActionResult(responses=[text(messages.REPHRASE_AFTER_FEEDBACK)])
+    return _offer_case(question, messages.NOT_HELPFUL_OFFER)

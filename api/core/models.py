@@ -10,5 +10,6 @@ def import_all_models() -> None:
     import api.channels.web.models
     import api.departments.models
     import api.faq.models
+    import api.feedback.models
     import api.handoff.models
     import api.staff.models  # noqa: F401

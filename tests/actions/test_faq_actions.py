@@ -17,8 +17,14 @@ def test_a_covered_question_is_answered(client: TestClient, seeded: Session) -> 
     result = run(
         client, action_call("action_answer_faq", events=[user_event("粗大ごみの出し方を教えて")])
     )
-    assert "粗大ごみは事前申込制です" in result["responses"][0]["text"]
+    response = result["responses"][0]
+    assert "粗大ごみは事前申込制です" in response["text"]
+    assert [b["payload"] for b in response["buttons"]] == [
+        "/feedback_helpful",
+        "/feedback_not_helpful",
+    ]
     assert slots_in(result)["last_faq_id"] == "F1"
+    assert slots_in(result)["last_question"] == "粗大ごみの出し方を教えて"
 
 
 def test_an_uncovered_question_offers_a_case(client: TestClient, seeded: Session) -> None:
@@ -70,3 +76,29 @@ def test_unknown_action_is_404(client: TestClient, seeded: Session) -> None:
 
 def test_malformed_call_is_422(client: TestClient) -> None:
     assert client.post("/webhook", json={"next_action": "action_answer_faq"}).status_code == 422
+
+
+def test_answers_and_feedback_are_recorded_once(client: TestClient, seeded: Session) -> None:
+    from api.feedback.models import AnswerFeedback, BotAnswer
+
+    asked = user_event("粗大ごみの出し方を教えて 電話は090-1234-5678")
+    call = action_call("action_answer_faq", events=[asked])
+    run(client, call)
+    run(client, call)  # Rasa running the action again
+    [answer] = seeded.query(BotAnswer).all()
+    assert (answer.decision, answer.faq_id, answer.channel) == ("answer", "F1", "web")
+    assert "090-1234-5678" not in answer.question  # stored masked
+
+    slots = {"last_faq_id": "F1", "last_question": "粗大ごみの出し方を教えて"}
+    no = user_event("/feedback_not_helpful", "feedback_not_helpful")
+    result = run(client, action_call("action_record_feedback", events=[asked, no], slots=slots))
+    assert result["responses"][0]["text"] == messages.NOT_HELPFUL_OFFER
+    assert slots_in(result) == {
+        "case_offer": "inquiry",
+        "case_description": "粗大ごみの出し方を教えて",
+    }
+    yes = user_event("/feedback_helpful", "feedback_helpful")
+    result = run(client, action_call("action_record_feedback", events=[asked, yes], slots=slots))
+    assert result["responses"][0]["text"] == messages.THANKS_FOR_FEEDBACK
+    feedback = [(f.faq_id, f.helpful) for f in seeded.query(AnswerFeedback).order_by("id")]
+    assert feedback == [("F1", False), ("F1", True)]

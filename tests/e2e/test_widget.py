@@ -53,8 +53,9 @@ def test_ask_answer_clarify_reload(page: Page) -> None:
     expect(bot_messages(page).last).to_contain_text("粗大ごみ処理券")
 
     ask(page, "ごみ")
-    choices = page.get_by_role("group", name="選択肢").get_by_role("button")
-    expect(choices.first).to_be_visible()
+    expect(bot_messages(page).last).to_contain_text("以下のいずれについて知りたいですか")
+    choices = bot_messages(page).last.get_by_role("group", name="選択肢").get_by_role("button")
+    expect(page.get_by_role("group", name="選択肢")).to_have_count(1)  # older buttons are gone
     title = choices.first.inner_text()
     answers = faq_answers_by_question()
     assert title in answers
@@ -160,3 +161,17 @@ def check_phone_screen(page: Page) -> None:
     page.keyboard.press("Escape")
     expect(page.get_by_role("dialog")).to_be_hidden()
     expect(page.get_by_role("button", name="チャットで質問する")).to_be_focused()
+
+
+def test_an_answer_that_did_not_help_offers_an_inquiry(page: Page) -> None:
+    open_chat_with_keyboard(page)
+    ask(page, "粗大ごみの出し方を教えてください")
+    answer = bot_messages(page).last
+    expect(answer).to_contain_text("粗大ごみ処理券")
+    answer.get_by_role("button", name="役に立たなかった").click()
+    offer = bot_messages(page).last
+    expect(offer).to_contain_text("お役に立てず申し訳ありません")
+    offer.get_by_role("button", name="はい、問い合わせる").click()
+    expect(bot_messages(page).last).to_contain_text("連絡先")
+    ask(page, "不要です")
+    expect(bot_messages(page).last).to_contain_text("問い合わせとして受け付けました")

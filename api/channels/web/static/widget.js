@@ -150,6 +150,10 @@
   }
 
   function showBotMessages(messages) {
+    // Choices offered earlier are history now: only the newest buttons can be tapped.
+    Array.prototype.forEach.call(root.querySelectorAll(".choices"), function (group) {
+      group.remove();
+    });
     messages.forEach(function (m, i) {
       var entry = { from: "bot", text: m.text || "", buttons: m.buttons || [] };
       keep(entry);
