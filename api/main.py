@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -9,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from actions.server import router as actions_router
+from api.audit.router import router as audit_router
 from api.cases.router import router as cases_router
 from api.channels.line.channel import build_line_channel
 from api.channels.line.events import resume_line_inbox
@@ -31,6 +33,15 @@ from api.staff.router import router as auth_router
 from api.triage.router import router as triage_router
 
 
+def _warm_up() -> None:
+    from api.faq.knowledge import knowledge_cache
+    from api.nlp import get_pipeline
+
+    with unit_of_work() as session:
+        knowledge_cache.get(session)
+    get_pipeline()
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
 
@@ -42,6 +53,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             with unit_of_work() as session:
                 seed_if_empty(session, settings.city_dir)
         await resume_line_inbox(app)
+        # Build the search index and load the Japanese pipeline now, not on a citizen's first
+        # question (a few seconds with word vectors).
+        await asyncio.to_thread(_warm_up)
         yield
 
     app = FastAPI(
@@ -69,6 +83,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (
         health_router,
         auth_router,
+        audit_router,
         chat_router,
         cases_router,
         departments_router,

@@ -55,6 +55,17 @@ def test_take_over_and_hand_back(
         ("handoff_ended", None),
         ("replied", handoff.HANDED_BACK),
     ]
+    audit = client.get(
+        "/api/v1/audit", params={"target_type": "case", "target_id": number}, headers=auth
+    ).json()
+    assert [(e["actor"], e["action"]) for e in reversed(audit)] == [
+        ("bot", "case.created"),
+        ("admin", "case.handoff_started"),
+        ("admin", "case.replied"),
+        ("citizen", "case.citizen_message"),
+        ("admin", "case.handoff_ended"),
+        ("admin", "case.replied"),
+    ]
     assert client.delete(f"/api/v1/cases/{number}/handoff", headers=auth).status_code == 409
     resumed = client.post("/api/v1/chat", json={"sender": SENDER, "message": "ありがとう"})
     assert resumed.status_code == 503  # back to the bot
