@@ -4,25 +4,19 @@ MADOGUCHI_ROOT="${MADOGUCHI_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pw
 export MADOGUCHI_ROOT
 mkdir -p "$MADOGUCHI_ROOT/var"
 
-# Secrets: a local random admin token is created once, kept out of git (var/ is ignored).
-if [ -z "${MADOGUCHI_ADMIN_TOKEN:-}" ]; then
-  token_file="$MADOGUCHI_ROOT/var/admin-token"
-  if [ ! -s "$token_file" ]; then
-    (umask 077; python3 -c 'import secrets; print(secrets.token_urlsafe(32))' > "$token_file")
+# Secrets: made once per checkout, random, kept out of git (var/ is ignored), unless the
+# environment already sets them.
+ensure_secret() {  # VARIABLE FILE
+  if [ -z "${!1:-}" ]; then
+    if [ ! -s "$2" ]; then
+      (umask 077; python3 -c 'import secrets; print(secrets.token_urlsafe(32))' > "$2")
+    fi
+    export "$1=$(cat "$2")"
   fi
-  MADOGUCHI_ADMIN_TOKEN="$(cat "$token_file")"
-  export MADOGUCHI_ADMIN_TOKEN
-fi
-
+}
+ensure_secret MADOGUCHI_ADMIN_TOKEN "$MADOGUCHI_ROOT/var/admin-token"
 # Rasa's HTTP API (conversation transcripts for staff) is token-protected and bound to localhost.
-if [ -z "${RASA_AUTH_TOKEN:-}" ]; then
-  rasa_token_file="$MADOGUCHI_ROOT/var/rasa-token"
-  if [ ! -s "$rasa_token_file" ]; then
-    (umask 077; python3 -c 'import secrets; print(secrets.token_urlsafe(32))' > "$rasa_token_file")
-  fi
-  RASA_AUTH_TOKEN="$(cat "$rasa_token_file")"
-  export RASA_AUTH_TOKEN
-fi
+ensure_secret RASA_AUTH_TOKEN "$MADOGUCHI_ROOT/var/rasa-token"
 
 export API_HOST="${API_HOST:-127.0.0.1}"
 export API_PORT="${API_PORT:-8000}"

@@ -17,7 +17,12 @@ from api.staff.models import StaffRole
 from api.staff.service import add_staff
 from tests.e2e.browser import open_page
 from tests.e2e.conftest import Stack
-from tests.e2e.test_widget import ask, bot_messages, open_chat_with_keyboard
+from tests.e2e.test_widget import (
+    ask,
+    bot_messages,
+    open_chat_with_keyboard,
+    report_broken_slide,
+)
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "console-test-password-1"
@@ -45,12 +50,7 @@ def console(browser: Browser, stack: Stack) -> Iterator[Page]:
 
 
 def test_a_case_from_report_to_resolution(citizen: Page, console: Page, admin_account: str) -> None:
-    open_chat_with_keyboard(citizen)
-    ask(citizen, "中央公園のすべり台が壊れていて危ないです")
-    expect(bot_messages(citizen).last).to_contain_text("連絡先")
-    ask(citizen, "不要")
-    expect(bot_messages(citizen).last).to_contain_text("受付番号は")
-    number = re.search(r"\d{4}-\d{6}", bot_messages(citizen).last.inner_text()).group(0)
+    number = report_broken_slide(citizen)
 
     # Sign in; the queue lists the case with its SLA clock.
     expect(console.get_by_role("heading", name="ログイン")).to_be_visible()

@@ -81,13 +81,18 @@ def test_message_typed_during_a_network_drop_is_sent_when_back(page: Page) -> No
     expect(page.locator(".msg.user")).to_have_count(1)  # sent once, not duplicated
 
 
-def test_staff_reply_arrives_in_the_open_widget(page: Page, stack: Stack) -> None:
+def report_broken_slide(page: Page) -> str:
+    """Reports a broken slide through the widget, declines contact; returns the case number."""
     open_chat_with_keyboard(page)
     ask(page, "中央公園のすべり台が壊れていて危ないです")
     expect(bot_messages(page).last).to_contain_text("連絡先")
     ask(page, "不要")
     expect(bot_messages(page).last).to_contain_text("受付番号は")
-    number = re.search(r"\d{4}-\d{6}", bot_messages(page).last.inner_text()).group(0)
+    return re.search(r"\d{4}-\d{6}", bot_messages(page).last.inner_text()).group(0)
+
+
+def test_staff_reply_arrives_in_the_open_widget(page: Page, stack: Stack) -> None:
+    number = report_broken_slide(page)
 
     reply = httpx.post(
         f"{stack.api_url}/api/v1/cases/{number}/replies",
