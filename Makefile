@@ -52,7 +52,7 @@ format: $(API_VENV)/.installed
 	$(API_VENV)/bin/ruff check --fix .
 
 bench: setup  ## FAQ search, answer and routing on a real city's data: make bench DATA=path
-	$(ENV) $(API_VENV)/bin/python -m bench.faq_bench $(DATA) --output bench-results/faq.json
+	$(ENV) $(API_VENV)/bin/python -m bench.faq_bench $(DATA) --replicate 20000 --output bench-results/faq.json
 
 cli: $(API_VENV)/.installed  ## make cli ARGS='faq search "粗大ごみ"'
 	$(ENV) $(API_VENV)/bin/madoguchi $(ARGS)
