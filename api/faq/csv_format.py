@@ -47,11 +47,6 @@ def read_faq_csv_lines(path: Path) -> tuple[list[FaqRecord], list[int], list[Row
     return records, lines, errors
 
 
-def iter_faq_csv(path: Path) -> Iterator[FaqRecord | RowError]:
-    for _, item in iter_faq_csv_lines(path):
-        yield item
-
-
 def iter_faq_csv_lines(path: Path) -> Iterator[tuple[int, FaqRecord | RowError]]:
     """(line where the row starts, the entry or why the row was skipped) for every row."""
     with path.open(encoding="utf-8-sig", newline="") as handle:

@@ -103,13 +103,6 @@ def decide_from_signals(
     return AnswerDecision("clarify", choices[: thresholds.clarify_max], conf, hits)
 
 
-def decide_from_hits(
-    hits: list[SearchHit], thresholds: Thresholds = DEFAULT_THRESHOLDS
-) -> AnswerDecision:
-    """The decision on a bare ranked hit list (no view agreement, no lexical evidence)."""
-    return decide_from_signals(Signals(hits, float("inf"), 0), thresholds)
-
-
 def signals(index: FaqIndex, query: str, top: int = 10) -> Signals:
     scored = index.score(query)
     hits = index.hits(scored, top)

@@ -49,12 +49,3 @@ def answer_body(answer: str) -> str:
     if related is not None:
         body = body[: related.start()]
     return _MARKS.sub(" ", body)
-
-
-def related_titles(answer: str) -> str:
-    """The titles listed under 【関連するＦＡＱ】 (before the contact block), or ""."""
-    body, _ = split_contact(answer)
-    related = _RELATED_HEADING.search(body)
-    if related is None:
-        return ""
-    return _MARKS.sub(" ", body[related.end() :])
