@@ -12,4 +12,5 @@ def import_all_models() -> None:
     import api.faq.models
     import api.feedback.models
     import api.handoff.models
-    import api.staff.models  # noqa: F401
+    import api.staff.models
+    import api.survey.models  # noqa: F401
