@@ -12,6 +12,7 @@ from api.cases.numbering import find_case_number
 from api.cases.schemas import NewCase
 from api.cases.service import open_case
 from api.departments.repository import DepartmentRepository
+from api.feedback.service import link_case
 from api.nlp import extract
 from api.routing import RoutingDecision
 
@@ -20,7 +21,7 @@ FORM_KINDS = {
     "inquiry_form": CaseKind.inquiry,
     "human_form": CaseKind.human_request,
 }
-CASE_SLOTS = ("case_description", "case_location", "case_contact", "case_offer")
+CASE_SLOTS = ("case_description", "case_location", "case_contact", "case_offer", "question_key")
 # Spans worth keeping on the case for triage; personal data stays out of this list.
 TRIAGE_LABELS = {"PLACE", "FACILITY", "DATE"}
 
@@ -73,6 +74,9 @@ def open_case_action(ctx: ActionContext) -> ActionResult:
             if span.label in TRIAGE_LABELS
         ],
     )
+    question_key = tracker.slot("question_key")
+    if question_key and form == "inquiry_form":
+        link_case(ctx.session, question_key, case.id)  # the question this inquiry escalates
     department = DepartmentRepository(ctx.session).get(case.department_code)
     hours = department.first_response_target_hours if department else 8
     next_steps = messages.NEXT_STEPS_NO_CONTACT if declined else messages.NEXT_STEPS_CONTACT

@@ -8,6 +8,7 @@ import json
 from actions import messages
 from actions.protocol import ActionResult, button, slot_set, text
 from actions.registry import ActionContext, registry
+from api.faq.models import FaqEntry
 from api.faq.search import decide
 from api.feedback.service import record_answer, record_feedback
 
@@ -26,7 +27,14 @@ def _message_key(ctx: ActionContext) -> str:
     return f"{ctx.tracker.sender_id}:{ctx.tracker.latest_user_message_id() or 'no-message-id'}"
 
 
-def _record(ctx: ActionContext, decision: str, faq_id: str | None, question: str) -> None:
+def _record(
+    ctx: ActionContext,
+    decision: str,
+    faq_id: str | None,
+    question: str,
+    parent_key: str | None = None,
+) -> None:
+    entry = ctx.session.get(FaqEntry, faq_id) if faq_id else None
     record_answer(
         ctx.session,
         message_key=_message_key(ctx),
@@ -35,24 +43,31 @@ def _record(ctx: ActionContext, decision: str, faq_id: str | None, question: str
         decision=decision,
         faq_id=faq_id,
         question=question,
+        parent_key=parent_key,
+        faq_reviewed_at=entry.reviewed_at if entry else None,
     )
 
 
-def _answer(ctx: ActionContext, faq_id: str, question: str) -> ActionResult:
+def _answer(
+    ctx: ActionContext, faq_id: str, question: str, parent_key: str | None = None
+) -> ActionResult:
     document = ctx.knowledge.index.document(faq_id)
-    _record(ctx, "answer", faq_id, question)
+    _record(ctx, "answer", faq_id, question, parent_key)
     return ActionResult(
         responses=[text(document.answer, FEEDBACK_BUTTONS)],
         events=[
             slot_set("last_faq_id", faq_id),
             slot_set("last_question", question),
+            slot_set("question_key", parent_key or _message_key(ctx)),
             slot_set("case_offer", None),
             slot_set("case_description", None),
         ],
     )
 
 
-def _offer_case(question: str, message: str = messages.NOT_FOUND_OFFER) -> ActionResult:
+def _offer_case(
+    question: str, question_key: str | None, message: str = messages.NOT_FOUND_OFFER
+) -> ActionResult:
     return ActionResult(
         responses=[
             text(
@@ -63,7 +78,11 @@ def _offer_case(question: str, message: str = messages.NOT_FOUND_OFFER) -> Actio
                 ],
             )
         ],
-        events=[slot_set("case_offer", "inquiry"), slot_set("case_description", question)],
+        events=[
+            slot_set("case_offer", "inquiry"),
+            slot_set("case_description", question),
+            slot_set("question_key", question_key),
+        ],
     )
 
 
@@ -73,7 +92,12 @@ def answer_faq(ctx: ActionContext) -> ActionResult:
     if tracker.latest_intent == "choose_faq":
         faq_id = tracker.latest_entity("faq_id") or ""
         try:
-            return _answer(ctx, faq_id, tracker.slot("last_question") or tracker.latest_text)
+            return _answer(
+                ctx,
+                faq_id,
+                tracker.slot("last_question") or tracker.latest_text,
+                parent_key=tracker.slot("question_key"),
+            )
         except KeyError:  # a stale button: the entry was deleted since it was offered
             return ActionResult(responses=[text(messages.NOT_UNDERSTOOD)])
 
@@ -94,12 +118,13 @@ def answer_faq(ctx: ActionContext) -> ActionResult:
                 slot_set("case_offer", "inquiry"),
                 slot_set("case_description", question),
                 slot_set("last_question", question),
+                slot_set("question_key", _message_key(ctx)),
             ],
         )
     if tracker.latest_intent == "nlu_fallback":
         # Neither the NLU nor the FAQ recognised it: ask to rephrase rather than open a case.
         return ActionResult(responses=[text(messages.NOT_UNDERSTOOD)])
-    return _offer_case(question)
+    return _offer_case(question, _message_key(ctx))
 
 
 @registry.register("action_record_feedback")
@@ -119,4 +144,4 @@ def feedback(ctx: ActionContext) -> ActionResult:
     question = tracker.slot("last_question") or ""
     if not question:
         return ActionResult(responses=[text(messages.REPHRASE_AFTER_FEEDBACK)])
-    return _offer_case(question, messages.NOT_HELPFUL_OFFER)
+    return _offer_case(question, tracker.slot("question_key"), messages.NOT_HELPFUL_OFFER)

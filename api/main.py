@@ -28,6 +28,7 @@ from api.core.migrate import upgrade_database
 from api.departments.router import router as departments_router
 from api.faq.router import router as faq_router
 from api.health.router import router as health_router
+from api.metrics.router import router as metrics_router
 from api.seed import seed_if_empty
 from api.staff.router import router as auth_router
 from api.triage.router import router as triage_router
@@ -88,6 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         cases_router,
         departments_router,
         faq_router,
+        metrics_router,
         triage_router,
         actions_router,
     ):

@@ -138,7 +138,15 @@ def import_faq(
                 to_update[record.id] = values
             else:
                 now = utcnow()
-                to_create.append({"id": record.id, **values, "created_at": now, "updated_at": now})
+                to_create.append(
+                    {
+                        "id": record.id,
+                        **values,
+                        "created_at": now,
+                        "updated_at": now,
+                        "reviewed_at": now,
+                    }
+                )
         session.flush()  # departments created by this batch, before the entries naming them
         if to_create:
             # Core executemany: one statement per batch (the ORM bulk path splits it up)
@@ -153,6 +161,7 @@ def import_faq(
                     continue
                 for name, value in values.items():
                     setattr(entry, name, value)
+                entry.reviewed_at = utcnow()  # an import with new content is a review
                 report.updated += 1
             session.flush()
         if progress:
@@ -225,7 +234,7 @@ def update_faq(session: Session, faq_id: str, record: FaqRecord) -> FaqEntry:
     entry = get_faq(session, faq_id)
     for name, value in _values(record, _department_of(session, record.department)).items():
         setattr(entry, name, value)
-    entry.updated_at = utcnow()  # an edit always moves the knowledge version
+    entry.updated_at = entry.reviewed_at = utcnow()  # an edit moves the knowledge version
     session.flush()
     return entry
 

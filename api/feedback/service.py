@@ -3,7 +3,9 @@ because Rasa may run an action twice."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import datetime
+
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from api.feedback.models import AnswerFeedback, BotAnswer
@@ -19,7 +21,11 @@ def record_answer(
     decision: str,
     faq_id: str | None,
     question: str,
+    parent_key: str | None = None,
+    faq_reviewed_at: datetime | None = None,
 ) -> None:
+    """Records one decision of the bot. `parent_key` names the question whose offered choices
+    the citizen picked from (the record is then a "choice")."""
     if session.scalar(select(BotAnswer.id).where(BotAnswer.message_key == message_key)):
         return
     session.add(
@@ -30,9 +36,21 @@ def record_answer(
             decision=decision,
             faq_id=faq_id,
             question=mask(question),
+            source="choice" if parent_key else "question",
+            parent_key=parent_key,
+            faq_reviewed_at=faq_reviewed_at,
         )
     )
     session.flush()
+
+
+def link_case(session: Session, message_key: str, case_id: int) -> None:
+    """Marks the recorded question as escalated to the case (first case wins)."""
+    session.execute(
+        update(BotAnswer)
+        .where(BotAnswer.message_key == message_key, BotAnswer.case_id.is_(None))
+        .values(case_id=case_id)
+    )
 
 
 def record_feedback(

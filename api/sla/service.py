@@ -6,12 +6,15 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
-from api.cases.models import Case, CaseEventKind
+from api.cases.models import Case, CaseEvent, CaseEventKind
 from api.departments.models import Department
 from api.sla.business_hours import business_hours_between
 
-# What counts as the department's first response to the citizen.
+# What counts as the department's first response to the citizen: a message to them, taking
+# over the conversation, or the resolution (its message is the answer). Events by the bot, the
+# system (automatic close) or the citizen are not a response.
 _RESPONSES = {CaseEventKind.replied.value, CaseEventKind.handoff_started.value}
+NOT_STAFF = frozenset({"bot", "system", "citizen"})
 
 
 class SlaClock(BaseModel):
@@ -38,10 +41,17 @@ def _clock(
     )
 
 
+def is_staff_response(event: CaseEvent) -> bool:
+    if event.actor in NOT_STAFF:
+        return False
+    if event.kind in _RESPONSES:
+        return True
+    resolution = event.kind == CaseEventKind.status_changed.value
+    return resolution and event.data.get("after") == "resolved"
+
+
 def first_response_at(case: Case) -> datetime | None:
-    return next(
-        (e.created_at for e in case.events if e.kind in _RESPONSES and e.actor != "bot"), None
-    )
+    return next((e.created_at for e in case.events if is_staff_response(e)), None)
 
 
 def case_sla(case: Case, department: Department | None, now: datetime) -> CaseSla:

@@ -1,0 +1,1 @@
+from tests.api.metrics.scenario import scenario  # noqa: F401
