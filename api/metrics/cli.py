@@ -42,6 +42,15 @@ def metrics_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def metrics_schema(args: argparse.Namespace) -> int:
+    import json
+
+    from api.metrics.schema import json_schema
+
+    print(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+    return 0
+
+
 def add_metrics_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     metrics = commands.add_parser("metrics", help="the five criteria and activity figures")
     metrics_commands = metrics.add_subparsers(dest="metrics", required=True)
@@ -56,3 +65,7 @@ def add_metrics_commands(commands: argparse._SubParsersAction) -> None:  # type:
         "--department", action="append", help="only this department (repeat for several)"
     )
     export.set_defaults(run=metrics_export)
+    schema = metrics_commands.add_parser(
+        "schema", help="print the JSON Schema of the metrics document"
+    )
+    schema.set_defaults(run=metrics_schema)

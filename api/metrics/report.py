@@ -89,10 +89,11 @@ def main_department(members: list[QuestionFact]) -> str | None:
     return counts.most_common(1)[0][0] if counts else None
 
 
-def _unanswered_topics(facts: Facts) -> list[UnansweredTopic]:
+def _unanswered_topics(facts: Facts, masker: Callable[[str], str]) -> list[UnansweredTopic]:
+    # Questions were masked when recorded; masked again in case a row escaped that.
     return [
         UnansweredTopic(
-            representative=members[representative].text,
+            representative=masker(members[representative].text),
             count=len(members),
             department=main_department(members),
         )
@@ -167,6 +168,6 @@ def build_report(
         activity=figures.activity(facts),
         weekly=_weekly(facts),
         departments=_departments(facts),
-        unanswered_topics=_unanswered_topics(facts),
+        unanswered_topics=_unanswered_topics(facts, masker),
         tatewari=_tatewari(facts, masker),
     )

@@ -175,3 +175,12 @@ class MetricsDocument(BaseModel):
     departments: list[DepartmentFigures]
     unanswered_topics: list[UnansweredTopic]
     tatewari: Tatewari
+
+
+SCHEMA_ID = "urn:madoguchi:metrics-schema:1.0"
+
+
+def json_schema() -> dict:
+    """The JSON Schema of the document, as published in docs/metrics-schema-v1.json."""
+    schema = MetricsDocument.model_json_schema(by_alias=True, mode="serialization")
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID, **schema}
