@@ -133,3 +133,20 @@ def test_status_of_a_case(client: TestClient, seeded: Session) -> None:
     no_number = user_event("問い合わせの状況を知りたい", "ask_case_status")
     reply = run(client, action_call("action_case_status", events=[no_number]))["responses"][0]
     assert reply["text"] == messages.ASK_CASE_NUMBER
+
+
+def test_an_inquiry_from_a_question_is_linked_to_it(client: TestClient, seeded: Session) -> None:
+    from api.feedback.models import BotAnswer
+
+    question = "市営住宅の家賃の減免制度について"
+    asked = user_event(question)
+    offered = run(client, action_call("action_answer_faq", "web:citizen-2", events=[asked]))
+    key = slots_in(offered)["question_key"]
+    events = [asked, loop_event("inquiry_form"), user_event("不要"), loop_event(None)]
+    slots = {"case_description": question, "case_contact": "不要", "question_key": key}
+    opened = run(
+        client, action_call("action_open_case", "web:citizen-2", events=events, slots=slots)
+    )
+    case = seeded.scalar(select(Case))
+    assert seeded.scalar(select(BotAnswer.case_id).where(BotAnswer.message_key == key)) == case.id
+    assert slots_in(opened)["question_key"] is None  # not carried into the next case

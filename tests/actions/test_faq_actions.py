@@ -29,11 +29,16 @@ def test_a_covered_question_is_answered(client: TestClient, seeded: Session) -> 
 
 def test_an_uncovered_question_offers_a_case(client: TestClient, seeded: Session) -> None:
     question = "市営住宅の家賃の減免制度について"
-    result = run(client, action_call("action_answer_faq", events=[user_event(question)]))
+    asked = user_event(question)
+    result = run(client, action_call("action_answer_faq", events=[asked]))
     response = result["responses"][0]
     assert response["text"] == messages.NOT_FOUND_OFFER
     assert [b["payload"] for b in response["buttons"]] == ["/request_inquiry", "/deny"]
-    assert slots_in(result) == {"case_offer": "inquiry", "case_description": question}
+    assert slots_in(result) == {
+        "case_offer": "inquiry",
+        "case_description": question,
+        "question_key": f"web:test:{asked['message_id']}",
+    }
 
 
 def test_gibberish_asks_to_rephrase(client: TestClient, seeded: Session) -> None:
@@ -96,9 +101,30 @@ def test_answers_and_feedback_are_recorded_once(client: TestClient, seeded: Sess
     assert slots_in(result) == {
         "case_offer": "inquiry",
         "case_description": "粗大ごみの出し方を教えて",
+        "question_key": None,  # no slot given: the answered question is unknown
     }
     yes = user_event("/feedback_helpful", "feedback_helpful")
     result = run(client, action_call("action_record_feedback", events=[asked, yes], slots=slots))
     assert result["responses"][0]["text"] == messages.THANKS_FOR_FEEDBACK
     feedback = [(f.faq_id, f.helpful) for f in seeded.query(AnswerFeedback).order_by("id")]
     assert feedback == [("F1", False), ("F1", True)]
+
+
+def test_a_choice_answers_the_question_that_offered_it(client: TestClient, seeded: Session) -> None:
+    from api.feedback.models import BotAnswer
+
+    asked = user_event("ごみ")
+    clarified = run(client, action_call("action_answer_faq", events=[asked]))
+    key = slots_in(clarified)["question_key"]
+    assert key == f"web:test:{asked['message_id']}"
+    choice = user_event(
+        '/choose_faq{"faq_id":"F1"}', "choose_faq", [{"entity": "faq_id", "value": "F1"}]
+    )
+    slots = {"question_key": key, "last_question": "ごみ"}
+    answered = run(client, action_call("action_answer_faq", events=[asked, choice], slots=slots))
+    assert slots_in(answered)["question_key"] == key  # feedback on it points at the question
+    rows = {r.message_key: r for r in seeded.query(BotAnswer)}
+    question, picked = rows[key], rows[f"web:test:{choice['message_id']}"]
+    assert question.source == "question" and question.parent_key is None
+    assert (picked.source, picked.parent_key, picked.faq_id) == ("choice", key, "F1")
+    assert picked.faq_reviewed_at is not None  # the entry's review date, kept with the answer

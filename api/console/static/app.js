@@ -94,6 +94,8 @@
     who.replaceChildren();
     if (!me) return;
     var scope = me.departments ? me.departments.map(departmentName).join("・") : "全部署";
+    who.append(h("a", { href: "#/queue", class: "nav", text: "案件一覧" }));
+    who.append(h("a", { href: "#/dashboard", class: "nav", text: "ダッシュボード" }));
     if (me.role === "admin") {
       who.append(h("a", { href: "#/admin/faq", class: "nav", text: "FAQの管理" }));
       who.append(h("a", { href: "#/admin/departments", class: "nav", text: "担当課の設定" }));
@@ -337,7 +339,14 @@
     function lines(value) { return value.split("\n").map(function (s) { return s.trim(); }).filter(Boolean); }
     function editorFor(entry) {
       var isNew = !entry;
-      entry = entry || { id: "", question: "", answer: "", department: department || null, alternatives: [], tags: [], url: null };
+      // A suggestion from the dashboard arrives with its question and department filled in.
+      var suggested = params.get("question");
+      entry = entry || {
+        id: suggested ? "S" + new Date().toISOString().replace(/\D/g, "").slice(0, 14) : "",
+        question: suggested || "", answer: "",
+        department: params.get("suggested_department") || department || null,
+        alternatives: [], tags: [], url: null
+      };
       var form = h("form", { class: "card", "aria-labelledby": "faq-edit-title", onsubmit: function (event) {
         event.preventDefault();
         var e = form.elements;
@@ -349,7 +358,7 @@
           .catch(function (err) { say(err.message); });
       } },
         h("h3", { id: "faq-edit-title", text: isNew ? "新しいFAQ" : "FAQ " + entry.id + " の編集" }),
-        isNew ? [h("label", { for: "faq-id", text: "ID" }), h("input", { id: "faq-id", name: "id", required: true })] : null,
+        isNew ? [h("label", { for: "faq-id", text: "ID" }), h("input", { id: "faq-id", name: "id", value: entry.id, required: true })] : null,
         h("label", { for: "faq-question", text: "質問" }), h("input", { id: "faq-question", name: "question", value: entry.question, required: true }),
         h("label", { for: "faq-answer", text: "回答" }), h("textarea", { id: "faq-answer", name: "answer", required: true, text: entry.answer }),
         h("label", { for: "faq-alternatives", text: "言い換え（1行に1つ）" }), h("textarea", { id: "faq-alternatives", name: "alternatives", text: (entry.alternatives || []).join("\n") }),
@@ -386,7 +395,7 @@
         h("p", { class: "row" },
           offset > 0 ? h("button", { class: "secondary", type: "button", onclick: function () { go({ offset: String(Math.max(0, offset - 50)) }); } }, "前へ") : null,
           offset + 50 < page.total ? h("button", { class: "secondary", type: "button", onclick: function () { go({ offset: String(offset + 50) }); } }, "次へ") : null)), ticket);
-      if (editor) editor.querySelector("input, textarea").focus();
+      if (editor) editor.querySelector(params.get("question") ? "#faq-answer" : "input, textarea").focus();
     }).catch(function (e) { say(e.message); });
   }
 
@@ -449,6 +458,12 @@
     if (hash.indexOf("#/admin/departments") === 0 && me.role === "admin") return departmentsView();
     if (hash.indexOf("#/admin/faq") === 0 && me.role === "admin") {
       return faqView(new URLSearchParams(hash.indexOf("?") >= 0 ? hash.slice(hash.indexOf("?") + 1) : ""));
+    }
+    if (hash.indexOf("#/dashboard") === 0 && window.madoguchiDashboard) {
+      return window.madoguchiDashboard({
+        h: h, api: api, show: show, say: say, me: me, departments: departments,
+        departmentName: departmentName, ticket: function () { return currentTicket; }
+      }, new URLSearchParams(hash.indexOf("?") >= 0 ? hash.slice(hash.indexOf("?") + 1) : ""));
     }
     var match = hash.match(/^#\/cases\/([0-9-]+)/);
     if (match) return caseView(match[1]);
