@@ -11,9 +11,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from api.cases.cli import add_case_commands
 from api.core.config import get_settings
 from api.core.db import unit_of_work
 from api.core.migrate import upgrade_database
+from api.metrics.cli import add_metrics_commands
 from api.staff.cli import add_staff_commands
 
 if TYPE_CHECKING:  # the knowledge base loads heavy modules: imported when a command needs it
@@ -264,7 +266,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_query_arguments(tri, top=False)
     tri.set_defaults(run=_triage)
 
+    add_case_commands(commands)
     add_staff_commands(commands)
+    add_metrics_commands(commands)
     return parser
 
 

@@ -34,6 +34,11 @@ class CaseEventKind(str, enum.Enum):
     citizen_message = "citizen_message"  # what the citizen wrote during a live handoff
     handoff_started = "handoff_started"
     handoff_ended = "handoff_ended"
+    # The satisfaction survey after a resolution (ratings only; the comment stays in
+    # case_surveys, masked).
+    survey_sent = "survey_sent"
+    survey_answered = "survey_answered"
+    survey_declined = "survey_declined"
 
 
 class Case(Base):

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from api.cases import service
 from api.cases.models import Case, CaseStatus
 from api.cases.repository import CaseRepository
+from api.cases.resolution import notify_resolution
 from api.cases.schemas import (
     AssignIn,
     CaseList,
@@ -204,10 +205,27 @@ async def hand_back(
 @router.post(
     "/{case_number}/status",
     response_model=CaseOut,
-    responses={**_ERRORS, 409: {"description": "transition not allowed"}},
+    responses={
+        **_ERRORS,
+        409: {"description": "transition not allowed, or the case's LINE user is unknown"},
+        422: {"description": "resolving without a message for the citizen"},
+        503: {"description": "LINE did not take the resolution message"},
+    },
 )
-def set_status(
-    case_number: str, body: StatusIn, session: SessionDep, staff: CurrentStaff
+async def set_status(
+    case_number: str, body: StatusIn, request: Request, session: SessionDep, staff: CurrentStaff
 ) -> CaseOut:
+    """Changes the status. Resolving sends `message` to the citizen through the case's channel
+    (web widget or LINE; nothing for phone cases), records it like a reply, and with `survey`
+    asks the citizen, once per case, for a satisfaction survey."""
     case = service.change_status(session, staff, case_number, body.status, body.message)
+    if body.status == CaseStatus.resolved:
+        await notify_resolution(
+            session,
+            case,
+            actor=staff.name,
+            survey=body.survey,
+            line=request.app.state.line,
+            now=case.resolved_at or utcnow(),
+        )
     return _case_out(session, case)

@@ -127,3 +127,7 @@ class StatusIn(BaseModel):
     message: str | None = Field(
         default=None, max_length=2000, description="citizen-readable message, required to resolve"
     )
+    survey: bool = Field(
+        default=True,
+        description="ask the citizen for a satisfaction survey; ignored unless status is resolved",
+    )

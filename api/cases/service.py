@@ -31,6 +31,14 @@ _TRANSITIONS: dict[CaseStatus, set[CaseStatus]] = {
     CaseStatus.resolved: {CaseStatus.in_progress},
 }
 _SUMMARY_CHARS = 60
+# The actor of what nobody on the staff did (automatic closes, surveys sent): never a staff
+# account's name, so the history and the audit log cannot confuse the two.
+SYSTEM_ACTOR = "system"
+_SURVEY_EVENTS = {
+    CaseEventKind.survey_sent,
+    CaseEventKind.survey_answered,
+    CaseEventKind.survey_declined,
+}
 
 
 def _summary(description: str) -> str:
@@ -150,9 +158,14 @@ def record_reply(
     session: Session, principal: StaffPrincipal, case: Case, body: str, channel: str
 ) -> Case:
     """Records a staff reply that was delivered to the citizen through `channel`."""
-    _record(
-        session, case, CaseEventKind.replied, principal.name, {"body": body, "channel": channel}
-    )
+    return record_message_to_citizen(session, case, body, channel, actor=principal.name)
+
+
+def record_message_to_citizen(
+    session: Session, case: Case, body: str, channel: str, *, actor: str
+) -> Case:
+    """Records a message sent to the citizen by staff, or by the system (SYSTEM_ACTOR)."""
+    _record(session, case, CaseEventKind.replied, actor, {"body": body, "channel": channel})
     return case
 
 
@@ -182,7 +195,27 @@ def change_status(
     status: CaseStatus,
     message: str | None,
 ) -> Case:
+    """A staff member changes the status of a case they may see."""
     case = get_case(session, principal, case_number)
+    return _apply_status(session, case, status, message, actor=principal.name, now=utcnow())
+
+
+def close_as_system(session: Session, case: Case, message: str, now: datetime) -> Case:
+    """Resolves `case` on the system's behalf (automatic close). Takes a case, not a number:
+    the caller has selected it itself, so no staff access rule is bypassed or needed."""
+    return _apply_status(session, case, CaseStatus.resolved, message, actor=SYSTEM_ACTOR, now=now)
+
+
+def _apply_status(
+    session: Session,
+    case: Case,
+    status: CaseStatus,
+    message: str | None,
+    *,
+    actor: str,
+    now: datetime,
+) -> Case:
+    case_number = case.case_number
     current = CaseStatus(case.status)
     if status == current:
         raise ConflictError(f"case {case_number} is already {status.value}")
@@ -190,7 +223,6 @@ def change_status(
         raise ConflictError(f"case {case_number} cannot go from {current.value} to {status.value}")
     if status == CaseStatus.resolved and not (message and message.strip()):
         raise AppError("a citizen-readable message is required to resolve a case", status_code=422)
-    now = utcnow()
     case.status = status.value
     if status == CaseStatus.resolved:
         case.resolved_at = now
@@ -200,8 +232,23 @@ def change_status(
     data: dict[str, Any] = {"before": current.value, "after": status.value}
     if message:
         data["message"] = message.strip()
-    _record(session, case, CaseEventKind.status_changed, principal.name, data, now)
+    _record(session, case, CaseEventKind.status_changed, actor, data, now)
     return case
+
+
+def record_survey_event(
+    session: Session,
+    case: Case,
+    kind: CaseEventKind,
+    actor: str,
+    data: dict[str, Any],
+    now: datetime,
+) -> None:
+    """A survey step in the case's history and the audit log. `data` holds ratings only:
+    the citizen's comment never goes into the history or the audit log."""
+    if kind not in _SURVEY_EVENTS:
+        raise ValueError(f"{kind.value} is not a survey event")
+    _record(session, case, kind, actor, data, now)
 
 
 def _record(

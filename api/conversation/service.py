@@ -13,8 +13,10 @@ from api.conversation.rasa_client import RasaClient
 from api.conversation.schemas import ChatButton, ChatMessage
 from api.core.db import unit_of_work
 from api.core.errors import AppError
+from api.core.types import utcnow
 from api.handoff.service import route_to_case
 from api.nlp import mask
+from api.survey import service as survey
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +55,10 @@ class ConversationService:
         self._max_chars = max_message_chars
         self._session_factory = session_factory
 
+    def _answer_survey(self, sender: str, message: str) -> list[ChatMessage] | None:
+        with unit_of_work(self._session_factory()) as session:
+            return survey.handle_message(session, sender, message, utcnow())
+
     def _file_in_handoff(self, sender: str, message: str) -> bool:
         with unit_of_work(self._session_factory()) as session:
             return route_to_case(session, sender, message)
@@ -65,6 +71,11 @@ class ConversationService:
             )
         if logger.isEnabledFor(logging.INFO):
             logger.info("message from %s: %s", sender, await asyncio.to_thread(mask, message))
+        # A survey button, or a rating typed or a comment written while a survey waits for
+        # one: the survey answers, not the bot (nor the staff member of a handoff).
+        answer = await asyncio.to_thread(self._answer_survey, sender, message)
+        if answer is not None:
+            return answer
         if await asyncio.to_thread(self._file_in_handoff, sender, message):
             return []  # a person is talking with the citizen: the bot stays silent
         replies = [m for m in map(_to_message, await self._rasa.send(sender, message)) if m]

@@ -17,6 +17,10 @@ from api.staff.models import StaffMembership, StaffRole, StaffToken, StaffUser
 from api.staff.passwords import hash_password, verify_password
 from api.staff.repository import StaffRepository
 
+# Actors that are not staff (the bot, the citizen, automatic closes and surveys) sign case
+# histories and the audit log under these names: no account may take one.
+RESERVED_NAMES = frozenset({"bot", "citizen", "system"})
+
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
@@ -37,6 +41,8 @@ def add_staff(
     actor: str,
 ) -> StaffUser:
     repository = StaffRepository(session)
+    if username.strip().lower() in RESERVED_NAMES:
+        raise ConflictError(f"{username!r} is reserved for what the system records; choose another")
     if repository.by_username(username) is not None:
         raise ConflictError(f"staff member {username!r} already exists")
     if role == StaffRole.department_staff and not departments:

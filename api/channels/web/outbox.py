@@ -2,16 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.channels.web.models import WebOutboxMessage
+from api.conversation.schemas import ChatButton
 
 MAX_BATCH = 50
 
 
-def post(session: Session, sender_id: str, body: str, *, case_id: int | None, author: str) -> int:
-    message = WebOutboxMessage(sender_id=sender_id, case_id=case_id, author=author, body=body)
+def post(
+    session: Session,
+    sender_id: str,
+    body: str,
+    *,
+    case_id: int | None,
+    author: str,
+    buttons: Sequence[ChatButton] = (),
+) -> int:
+    """Queues a message for the widget; `buttons` are choices shown under it (each sends its
+    payload as the citizen's next message)."""
+    message = WebOutboxMessage(
+        sender_id=sender_id,
+        case_id=case_id,
+        author=author,
+        body=body,
+        buttons=[{"title": b.title, "payload": b.payload} for b in buttons],
+    )
     session.add(message)
     session.flush()
     return message.id

@@ -44,7 +44,13 @@ def widget_script() -> FileResponse:
 def _fetch(factory: sessionmaker[Session], sender: str, last_id: int) -> list[dict]:
     with factory() as session:
         return [
-            {"id": m.id, "text": m.body, "author": m.author, "at": m.created_at.isoformat()}
+            {
+                "id": m.id,
+                "text": m.body,
+                "author": m.author,
+                "at": m.created_at.isoformat(),
+                "buttons": m.buttons or [],  # added later: older widgets ignore it
+            }
             for m in outbox.after(session, sender, last_id)
         ]
 
@@ -61,9 +67,11 @@ async def chat_events(
     after: Annotated[int, Query(ge=0, description="last message id the widget has")] = 0,
     last_event_id: Annotated[str | None, Header()] = None,
 ) -> StreamingResponse:
-    """Server-sent events: each staff reply to this conversation as `event: staff_reply`.
-    Reads the database, so replies made on any API process arrive, and a reconnecting
-    browser (Last-Event-ID) misses nothing."""
+    """Server-sent events: each message for this conversation sent outside the chat's own
+    answers (staff replies, a resolution and its survey) as `event: staff_reply` with data
+    `{"id", "text", "author", "at", "buttons": [{"title", "payload"}]}`; `author` is "staff",
+    or "bot" for automatic messages. Reads the database, so replies made on any API process
+    arrive, and a reconnecting browser (Last-Event-ID) misses nothing."""
     start = int(last_event_id) if last_event_id and last_event_id.isdigit() else after
 
     async def stream() -> AsyncIterator[str]:

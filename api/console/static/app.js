@@ -11,8 +11,10 @@
   var EVENT = {
     created: "受付", assigned: "担当者の割り当て", transferred: "転送", commented: "内部メモ",
     status_changed: "状態の変更", replied: "市民への返信", citizen_message: "市民からのメッセージ",
-    handoff_started: "職員が会話を引き継ぎ", handoff_ended: "自動応答に戻す"
+    handoff_started: "職員が会話を引き継ぎ", handoff_ended: "自動応答に戻す",
+    survey_sent: "満足度アンケートを送信", survey_answered: "アンケートの回答", survey_declined: "アンケートは回答しない"
   };
+  var SURVEY_TARGET = { bot: "チャットボット", staff: "職員の対応" };
   var main = document.getElementById("main");
   var who = document.getElementById("who");
   var toast = document.getElementById("toast");
@@ -261,6 +263,10 @@
           if (e.kind === "transferred") detail = departmentName(e.data.before) + " → " + departmentName(e.data.after) + "（理由: " + e.data.reason + "）";
           if (e.kind === "status_changed") detail = (STATUS[e.data.before] || "") + " → " + (STATUS[e.data.after] || "") + (e.data.message ? "：" + e.data.message : "");
           if (e.kind === "assigned") detail = e.data.after || "（割り当て解除）";
+          if (e.kind === "survey_answered") {
+            detail = e.data.target === "comment" ? (e.data.commented ? "ご意見あり" : "ご意見なし")
+              : (SURVEY_TARGET[e.data.target] || e.data.target) + "：" + e.data.score + " / 5";
+          }
           return h("li", {}, h("span", { class: "speaker", text: EVENT[e.kind] || e.kind }), detail,
             h("span", { class: "when", text: e.actor + "・" + when(e.created_at) }));
         })));

@@ -79,7 +79,16 @@ def test_case_detail_and_changes(client: TestClient, seeded: Session, auth: dict
     ).json()
     assert resolved["status"] == "resolved"
     kinds = [e["kind"] for e in resolved["events"]]
-    assert kinds == ["created", "assigned", "transferred", "commented", "status_changed"]
+    # A web case: the citizen is told (like a reply) and asked for the survey.
+    assert kinds == [
+        "created",
+        "assigned",
+        "transferred",
+        "commented",
+        "status_changed",
+        "replied",
+        "survey_sent",
+    ]
 
 
 def test_bad_changes_get_precise_4xx(

@@ -144,6 +144,10 @@ def test_account_rules(staff: Session) -> None:
         add_staff(staff, "nobody-dept", PASSWORD, StaffRole.department_staff, [], actor="test")
     with pytest.raises(ValueError, match="12 characters"):
         add_staff(staff, "short", "short", StaffRole.admin, [], actor="test")
+    # The names the history gives to the bot, the citizen and automatic changes.
+    for reserved in ("system", "Citizen", "bot"):
+        with pytest.raises(ConflictError, match="reserved"):
+            add_staff(staff, reserved, PASSWORD, StaffRole.admin, [], actor="test")
 
 
 def test_console_session_needs_csrf_for_changes(client: TestClient, staff: Session) -> None:

@@ -73,6 +73,8 @@
     ".choices{display:flex;flex-direction:column;gap:6px;margin-top:8px}",
     ".choice{text-align:left;background:#fff;color:#0b4f8a;border:2px solid #0b4f8a;border-radius:8px;padding:8px 10px;font-size:15px;cursor:pointer}",
     ".choice:hover{background:#e8f0f8}",
+    ".choices.inline{flex-direction:row;flex-wrap:wrap}",
+    ".inline .choice{min-width:44px;min-height:44px;text-align:center}",
     ".status{min-height:1.5em;padding:2px 12px;font-size:13px;color:#44505c}",
     "form{display:flex;gap:8px;padding:12px;border-top:1px solid #c3cbd4}",
     "textarea{flex:1;resize:none;height:48px;padding:8px;font-size:16px;border:1px solid #5f6b7a;border-radius:8px;color:#1a1a1a}",
@@ -120,7 +122,9 @@
     item.appendChild(document.createTextNode(entry.text || ""));
     if (entry.buttons && entry.buttons.length && live) {
       var group = document.createElement("div");
-      group.className = "choices";
+      // Short choices (a 1–5 rating) sit side by side; longer ones stack.
+      var short = entry.buttons.every(function (b) { return b.title.length <= 5; });
+      group.className = short ? "choices inline" : "choices";
       group.setAttribute("role", "group");
       group.setAttribute("aria-label", "選択肢");
       entry.buttons.forEach(function (b) {
@@ -149,11 +153,15 @@
     statusLine.textContent = text;
   }
 
-  function showBotMessages(messages) {
+  function retireChoices() {
     // Choices offered earlier are history now: only the newest buttons can be tapped.
     Array.prototype.forEach.call(root.querySelectorAll(".choices"), function (group) {
       group.remove();
     });
+  }
+
+  function showBotMessages(messages) {
+    retireChoices();
     messages.forEach(function (m, i) {
       var entry = { from: "bot", text: m.text || "", buttons: m.buttons || [] };
       keep(entry);
@@ -252,9 +260,13 @@
       if (data.id <= lastReplyId) return;
       lastReplyId = data.id;
       save("lastReplyId", lastReplyId);
-      var entry = { from: "staff", text: data.text };
+      // author "bot": an automatic message (a survey question); its choices work like the
+      // bot's, sending their payload as the next message.
+      var buttons = data.buttons || [];
+      var entry = { from: data.author === "bot" ? "bot" : "staff", text: data.text, buttons: buttons };
       keep(entry);
-      render(entry, false);
+      if (buttons.length) retireChoices();
+      render(entry, buttons.length > 0);
     });
   }
 
@@ -290,7 +302,7 @@
   });
 
   transcript.forEach(function (entry, i) {
-    render(entry, i === transcript.length - 1 && entry.from === "bot");
+    render(entry, i === transcript.length - 1 && entry.from !== "user");
   });
   if (!transcript.length) {
     var welcome = {

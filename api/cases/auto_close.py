@@ -1,0 +1,90 @@
+"""Automatic close: cases waiting for the citizen with no change for N calendar days are
+resolved by the system, the citizen is told through the case's channel, and no survey is
+asked (the citizen did not see the case through)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.cases import service
+from api.cases.models import Case, CaseStatus
+from api.cases.numbering import JAPAN
+from api.cases.resolution import notify_resolution
+from api.channels.line.channel import LineChannel
+from api.core.db import unit_of_work
+from api.core.errors import AppError
+
+logger = logging.getLogger(__name__)
+
+MESSAGE = (
+    "受付番号 {number} のお問い合わせは、{days}日間ご連絡がなかったため、"
+    "いったん対応を終了させていただきました。"
+    "引き続きお困りの場合は、お手数ですが、あらためてメッセージでお知らせください。"
+)
+
+
+@dataclass
+class AutoCloseReport:
+    closed: list[str] = field(default_factory=list)  # case numbers
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (case number, reason)
+
+
+def cutoff(waiting_days: int, now: datetime) -> datetime:
+    """Cases last changed before this moment have waited `waiting_days` calendar days (Japan
+    time): on the 27th with 7 days, those last changed on the 20th or before."""
+    today = now.astimezone(JAPAN).date()
+    return datetime.combine(today - timedelta(days=waiting_days - 1), time(), tzinfo=JAPAN)
+
+
+def _stale(before: datetime) -> Select[tuple[Case]]:
+    return select(Case).where(
+        Case.status == CaseStatus.waiting_citizen.value, Case.updated_at < before
+    )
+
+
+def due(session: Session, waiting_days: int, now: datetime) -> list[str]:
+    """The numbers of the cases an automatic close would resolve now, oldest change first."""
+    statement = _stale(cutoff(waiting_days, now)).order_by(Case.updated_at, Case.id)
+    return [case.case_number for case in session.scalars(statement)]
+
+
+async def auto_close(
+    factory: sessionmaker[Session],
+    *,
+    waiting_days: int,
+    now: datetime,
+    line: LineChannel | None,
+) -> AutoCloseReport:
+    """Resolves every due case, each in its own transaction: one that cannot be told (LINE
+    down) stays open and is reported, the others are closed."""
+    if waiting_days < 1:
+        raise ValueError("waiting_days must be at least 1")
+    before = cutoff(waiting_days, now)
+    with unit_of_work(factory) as session:
+        numbers = due(session, waiting_days, now)
+    report = AutoCloseReport()
+    for number in numbers:
+        try:
+            with unit_of_work(factory) as session:
+                # Read again, locked: staff may have changed the case since it was listed.
+                case = session.scalar(
+                    _stale(before).where(Case.case_number == number).with_for_update()
+                )
+                if case is None:
+                    continue
+                message = MESSAGE.format(number=number, days=waiting_days)
+                service.close_as_system(session, case, message, now)
+                await notify_resolution(
+                    session, case, actor=service.SYSTEM_ACTOR, survey=False, line=line, now=now
+                )
+        except AppError as exc:
+            logger.warning("auto-close of case %s failed: %s", number, exc.code)
+            report.failed.append((number, exc.message))
+            continue
+        report.closed.append(number)
+    return report
