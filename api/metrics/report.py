@@ -30,6 +30,9 @@ from api.sla.business_hours import DEFAULT_HOURS, JAPAN
 
 # How many groups of unanswered questions, and of split inquiries, the document lists.
 MAX_TOPICS = 20
+# Grouping compares each text with every group so far: over a long period, the latest texts
+# are grouped (topics are for what to do next; the criteria count everything).
+MAX_GROUPED_TEXTS = 5000
 
 
 def _weekly(facts: Facts) -> list[WeekFigures]:
@@ -77,7 +80,7 @@ def _departments(facts: Facts) -> list[DepartmentFigures]:
 
 def unanswered_groups(questions: list[QuestionFact]) -> list[tuple[list[QuestionFact], int]]:
     """The questions the bot did not answer, grouped by topic: (members, representative)."""
-    unanswered = [q for q in questions if not q.answered]
+    unanswered = [q for q in questions if not q.answered][-MAX_GROUPED_TEXTS:]
     return [
         ([unanswered[i] for i in group.members], group.members.index(group.representative))
         for group in group_texts([q.text for q in unanswered])
@@ -103,7 +106,7 @@ def _unanswered_topics(facts: Facts, masker: Callable[[str], str]) -> list[Unans
 
 def _tatewari(facts: Facts, masker: Callable[[str], str]) -> Tatewari:
     split: list[SplitTopic] = []
-    cases: list[CaseFact] = facts.cases
+    cases: list[CaseFact] = facts.cases[-MAX_GROUPED_TEXTS:]
     for group in group_texts([c.summary for c in cases]):
         reached = Counter(
             code for i in group.members for code in dict.fromkeys(cases[i].departments_reached)
@@ -124,7 +127,7 @@ def _tatewari(facts: Facts, masker: Callable[[str], str]) -> Tatewari:
             break
     paths = Counter(
         pair
-        for c in cases
+        for c in facts.cases
         for pair in zip(c.departments_reached, c.departments_reached[1:], strict=False)
     )
     return Tatewari(
