@@ -69,8 +69,15 @@ def _targets(department: Department | None) -> tuple[int, int]:
     return department.first_response_target_hours, department.resolution_target_hours
 
 
-def _elapsed(case: CaseFact, stop: datetime, departments: dict[str, Department]) -> float:
-    return business_hours_between(case.created_at, stop, _hours(departments.get(case.department)))
+def _elapsed(
+    case: CaseFact,
+    stop: datetime,
+    departments: dict[str, Department],
+    stop_above: float | None = None,
+) -> float:
+    return business_hours_between(
+        case.created_at, stop, _hours(departments.get(case.department)), stop_above=stop_above
+    )
 
 
 def _target_met(facts: Facts, *, resolution: bool) -> Figure:
@@ -80,7 +87,9 @@ def _target_met(facts: Facts, *, resolution: bool) -> Figure:
     for case in facts.cases:
         target = _targets(facts.departments.get(case.department))[1 if resolution else 0]
         stop = case.first_resolved_at if resolution else case.first_response_at
-        elapsed = _elapsed(case, stop or facts.as_of, facts.departments)
+        # A clock still running only needs to be known past its target or not.
+        limit = None if stop is not None else target
+        elapsed = _elapsed(case, stop or facts.as_of, facts.departments, limit)
         if stop is not None:
             decided += 1
             met += elapsed <= target

@@ -25,7 +25,7 @@ from api.metrics.schema import (
     WeekFigures,
 )
 from api.metrics.topics import group_texts
-from api.nlp import mask
+from api.nlp import mask, mask_fast
 from api.sla.business_hours import DEFAULT_HOURS, JAPAN
 
 # How many groups of unanswered questions, and of split inquiries, the document lists.
@@ -92,11 +92,12 @@ def main_department(members: list[QuestionFact]) -> str | None:
     return counts.most_common(1)[0][0] if counts else None
 
 
-def _unanswered_topics(facts: Facts, masker: Callable[[str], str]) -> list[UnansweredTopic]:
-    # Questions were masked when recorded; masked again in case a row escaped that.
+def _unanswered_topics(facts: Facts) -> list[UnansweredTopic]:
+    # Questions were masked when recorded (names included); the patterns (phone numbers, My
+    # Number …) are masked again in case a row escaped that.
     return [
         UnansweredTopic(
-            representative=masker(members[representative].text),
+            representative=mask_fast(members[representative].text),
             count=len(members),
             department=main_department(members),
         )
@@ -171,6 +172,6 @@ def build_report(
         activity=figures.activity(facts),
         weekly=_weekly(facts),
         departments=_departments(facts),
-        unanswered_topics=_unanswered_topics(facts, masker),
+        unanswered_topics=_unanswered_topics(facts),
         tatewari=_tatewari(facts, masker),
     )

@@ -4,6 +4,7 @@ time, without public holidays (jpholiday) and the year-end closure (12/29–1/3)
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import jpholiday
@@ -16,6 +17,7 @@ MAX_DAYS = 400
 _DAY_KEYS = ("weekdays",) * 5 + ("saturday", "sunday")
 
 
+@lru_cache(maxsize=8192)  # metrics ask about the same days for every case
 def is_closed_day(day: date) -> bool:
     year_end = (day.month == 12 and day.day >= 29) or (day.month == 1 and day.day <= 3)
     return year_end or jpholiday.is_holiday(day)
@@ -35,9 +37,14 @@ def opening_hours(day: date, hours: dict[str, str] | None) -> tuple[time, time] 
 
 
 def business_hours_between(
-    start: datetime, end: datetime, hours: dict[str, str] | None = None
+    start: datetime,
+    end: datetime,
+    hours: dict[str, str] | None = None,
+    *,
+    stop_above: float | None = None,
 ) -> float:
-    """Business hours elapsed from `start` to `end` (aware datetimes), as a float."""
+    """Business hours elapsed from `start` to `end` (aware datetimes), as a float. With
+    `stop_above`, counting stops once the total exceeds it (enough to tell a target missed)."""
     if end <= start:
         return 0.0
     start, end = start.astimezone(JAPAN), end.astimezone(JAPAN)
@@ -52,5 +59,7 @@ def business_hours_between(
             overlap = min(closes, end) - max(opens, start)
             if overlap > timedelta():
                 total += overlap
+                if stop_above is not None and total.total_seconds() > stop_above * 3600:
+                    break
         day += timedelta(days=1)
     return total.total_seconds() / 3600

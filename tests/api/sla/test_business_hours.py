@@ -48,6 +48,16 @@ def test_business_hours_between(
     assert business_hours_between(start, end, hours) == pytest.approx(expected)
 
 
+def test_counting_can_stop_once_past_a_limit() -> None:
+    start, year_later = jst(2026, 11, 30, 9), jst(2027, 11, 30, 9)
+    full = business_hours_between(start, year_later, WEEKDAYS)
+    stopped = business_hours_between(start, year_later, WEEKDAYS, stop_above=10)
+    assert full > 1000
+    assert 10 < stopped <= 10 + 8.75  # within the day that passed the limit
+    # Below the limit the answer is exact.
+    assert business_hours_between(start, jst(2026, 11, 30, 12), stop_above=10) == 3.0
+
+
 def test_case_sla_clocks() -> None:
     department = Department(
         code="roads",
