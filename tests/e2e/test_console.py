@@ -100,8 +100,16 @@ def test_a_case_from_report_to_resolution(citizen: Page, console: Page, admin_ac
     console.get_by_label("市民へのお知らせ（解決にする場合は必須）").fill(
         "すべり台を修理しました。"
     )
+    expect(
+        console.get_by_label("解決にする場合、満足度アンケートをお願いする（案件ごとに1回）")
+    ).to_be_checked()
     console.get_by_role("button", name="変更する").click()
     expect(history).to_contain_text("解決済み：すべり台を修理しました。")
+    expect(history).to_contain_text("満足度アンケートを送信")
+    # The widget shows the resolution and the survey's first question with its ratings.
+    expect(citizen.locator(".msg.staff").last).to_contain_text("すべり台を修理しました。")
+    expect(bot_messages(citizen).last).to_contain_text("アンケートにご協力ください")
+    expect(bot_messages(citizen).last.get_by_role("button", name="5")).to_be_visible()
     ask(citizen, f"受付番号 {number} の状況は？")
     expect(bot_messages(citizen).last).to_contain_text("対応が完了しました")
     expect(bot_messages(citizen).last).to_contain_text("すべり台を修理しました。")

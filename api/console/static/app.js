@@ -289,8 +289,12 @@
         formFor("status", "状態の変更",
           [h("label", { for: "status-value", text: "新しい状態" }),
            h("select", { id: "status-value", name: "status" }, Object.keys(STATUS).filter(function (k) { return k !== c.status; }).map(function (k) { return h("option", { value: k, text: STATUS[k] }); })),
-           h("label", { for: "status-message", text: "市民へのお知らせ（解決にする場合は必須）" }), h("textarea", { id: "status-message", name: "message" })],
-          "変更する", function (f) { act("POST", "/status", { status: f.status.value, message: f.message.value || null }, "状態を変更しました。"); }),
+           h("label", { for: "status-message", text: "市民へのお知らせ（解決にする場合は必須）" }), h("textarea", { id: "status-message", name: "message" }),
+           canTalk ? h("label", { class: "check" }, h("input", { type: "checkbox", name: "survey", checked: true }),
+             "解決にする場合、満足度アンケートをお願いする（案件ごとに1回）") : null],
+          "変更する", function (f) {
+            act("POST", "/status", { status: f.status.value, message: f.message.value || null, survey: f.survey ? f.survey.checked : false }, "状態を変更しました。");
+          }),
         formFor("comment", "内部メモ（市民には見えません）",
           [h("label", { for: "comment-body", text: "メモ" }), h("textarea", { id: "comment-body", name: "body", required: true })],
           "メモを残す", function (f) { act("POST", "/comments", { body: f.body.value }, "メモを残しました。"); })
