@@ -7,6 +7,7 @@ from api.departments.repository import DepartmentRepository
 from api.departments.schemas import DepartmentFields, DepartmentOut
 from api.departments.service import get_department
 from api.deps import CurrentAdmin, SessionDep
+from api.faq.knowledge import knowledge_cache
 
 router = APIRouter(prefix="/api/v1/departments", tags=["departments"])
 
@@ -41,4 +42,5 @@ def update_department(
         before=before,
         after=body.model_dump(),
     )
+    knowledge_cache.refresh(session)
     return DepartmentOut.model_validate(department)

@@ -2,7 +2,9 @@
 
 Search and answer are public on purpose: they return only what the bot itself tells any
 citizen (the FAQ questions), so a citizens' search widget can use them. Editing is staff only.
-Every change is used by the bot at once (the knowledge cache follows the table's version)."""
+Every change is built into the knowledge before its response returns, so the bot answers with
+it as soon as it is saved; citizens asking during the rebuild get the previous knowledge rather
+than a wait (api/faq/knowledge.py)."""
 
 from __future__ import annotations
 
@@ -101,6 +103,7 @@ def create_entry(body: FaqRecord, session: SessionDep, staff: CurrentStaff) -> F
     audit.record(
         session, staff.name, "faq.created", "faq", created.id, after=created.model_dump(mode="json")
     )
+    knowledge_cache.refresh(session)
     return created
 
 
@@ -142,6 +145,7 @@ def update_entry(faq_id: str, body: FaqIn, session: SessionDep, staff: CurrentSt
         before=before,
         after=updated.model_dump(mode="json"),
     )
+    knowledge_cache.refresh(session)
     return updated
 
 
@@ -155,4 +159,5 @@ def delete_entry(faq_id: str, session: SessionDep, staff: CurrentStaff) -> Respo
     before = _out(service.get_faq(session, faq_id)).model_dump(mode="json")
     service.delete_faq(session, faq_id)
     audit.record(session, staff.name, "faq.deleted", "faq", faq_id, before=before)
+    knowledge_cache.refresh(session)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
