@@ -100,10 +100,30 @@ def claim(factory: sessionmaker[Session], row_id: int) -> dict[str, Any] | None:
         return session.scalar(select(LineInboxEvent.payload).where(LineInboxEvent.id == row_id))
 
 
+# What a handled event keeps: enough to tell what it was, nothing the citizen wrote or sent
+# and not their LINE user id (the unique webhook_event_id column keeps redeliveries out).
+_KEPT_KEYS = ("type", "mode", "timestamp", "webhookEventId", "deliveryContext")
+
+
+def redacted(event: dict[str, Any]) -> dict[str, Any]:
+    kept: dict[str, Any] = {k: event[k] for k in _KEPT_KEYS if k in event}
+    source = event.get("source")
+    if isinstance(source, dict) and "type" in source:
+        kept["source"] = {"type": source["type"]}
+    message = event.get("message")
+    if isinstance(message, dict):
+        kept["message"] = {k: message[k] for k in ("type", "id") if k in message}
+    kept["redacted"] = True
+    return kept
+
+
 def finish(
     factory: sessionmaker[Session], row_id: int, *, error: BaseException | None = None
 ) -> None:
+    """Marks the event handled, and drops what the citizen sent from the stored payload:
+    once handled, the inbox has no use for it (personal data is kept no longer than needed)."""
     with unit_of_work(factory) as session:
+        payload = session.scalar(select(LineInboxEvent.payload).where(LineInboxEvent.id == row_id))
         session.execute(
             update(LineInboxEvent)
             .where(LineInboxEvent.id == row_id)
@@ -111,6 +131,7 @@ def finish(
                 status=(InboxStatus.failed if error else InboxStatus.done).value,
                 last_error=type(error).__name__[:200] if error else None,
                 processed_at=utcnow(),
+                payload=redacted(payload) if isinstance(payload, dict) else {"redacted": True},
             )
             .execution_options(synchronize_session=False)
         )

@@ -50,6 +50,15 @@ def test_events_left_undone_are_handled_at_start_up(
     with session_factory() as session:
         statuses = session.scalars(select(LineInboxEvent.status)).all()
     assert statuses == [InboxStatus.done.value] * 2
+    # Once handled, the stored event keeps neither the text nor the user id nor the token.
+    with session_factory() as session:
+        payloads = session.scalars(select(LineInboxEvent.payload)).all()
+    for payload in payloads:
+        stored = str(payload)
+        assert "一つ目" not in stored and "二つ目" not in stored and USER_ID not in stored
+        assert "replyToken" not in payload
+        assert payload["redacted"] is True and payload["type"] == "message"
+        assert payload["message"]["type"] == "text" and "text" not in payload["message"]
     # Nothing is left: a second start-up does nothing.
     assert asyncio.run(process_pending(_channel(line_settings), conversation, session_factory)) == 0
     assert len(conversation.calls) == 2
