@@ -362,10 +362,16 @@
         var e = form.elements;
         var body = { question: e.question.value, answer: e.answer.value, department: e.department.value || null,
           alternatives: lines(e.alternatives.value), tags: entry.tags, url: entry.url };
+        // The bot's knowledge is rebuilt before the save returns (seconds on a large FAQ):
+        // say so, and keep a second click from sending it twice.
+        var submit = form.querySelector("button[type=submit]");
+        if (submit.disabled) return;
+        submit.disabled = true;
+        say("保存しています。自動案内に反映するまで数秒かかることがあります…");
         var request = isNew ? api("POST", "/api/v1/faq", Object.assign({ id: e.id.value }, body))
           : api("PUT", "/api/v1/faq/" + encodeURIComponent(entry.id), body);
         request.then(function () { say("保存しました。自動案内はすぐにこの内容で答えます。"); go({ edit: "" }); })
-          .catch(function (err) { say(err.message); });
+          .catch(function (err) { submit.disabled = false; say(err.message); });
       } },
         h("h3", { id: "faq-edit-title", text: isNew ? "新しいFAQ" : "FAQ " + entry.id + " の編集" }),
         isNew ? [h("label", { for: "faq-id", text: "ID" }), h("input", { id: "faq-id", name: "id", value: entry.id, required: true })] : null,
