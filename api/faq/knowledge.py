@@ -14,6 +14,8 @@ from api.departments.models import Department
 from api.departments.repository import DepartmentRepository
 from api.faq.repository import FaqRepository
 from api.faq.search import FaqDocument, FaqIndex
+from api.faq.search.analyses import TextAnalyses
+from api.faq.search.analyzer import default_analyzer
 from api.routing import DepartmentProfile, DepartmentRouter
 
 # (FAQ count, latest FAQ change, sum of FAQ change times, department count, latest change)
@@ -54,11 +56,12 @@ def _build(session: Session) -> Knowledge:
         )
         for d in departments
     ]
-    index = FaqIndex.build(documents)
+    analyses = TextAnalyses(default_analyzer())  # this build's memo: each text analysed once
+    index = FaqIndex.build(documents, analyses=analyses)
     codes = {d.code for d in departments}
     return Knowledge(
         index=index,
-        router=DepartmentRouter.build(profiles, index),
+        router=DepartmentRouter.build(profiles, index, analyses),
         fallback_department="general" if "general" in codes else None,
     )
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from api.faq.search.analyses import Analysis, TextAnalyses
 from api.faq.search.documents import FaqDocument, answer_body
 from api.faq.search.index import FaqIndex
 
@@ -91,30 +92,51 @@ class DepartmentRouter:
         self._prior = {c: (v / total if total else 0.0) for c, v in counts.items()}
 
     @classmethod
-    def build(cls, departments: list[DepartmentProfile], faq: FaqIndex) -> DepartmentRouter:
-        questions: dict[str, list[str]] = {d.code: [d.name, *d.keywords] for d in departments}
-        answers: dict[str, list[str]] = {d.code: [d.handles] for d in departments}
+    def build(
+        cls,
+        departments: list[DepartmentProfile],
+        faq: FaqIndex,
+        analyses: TextAnalyses | None = None,
+    ) -> DepartmentRouter:
+        """`analyses`: the memo the FAQ index was built with, so that the profiles reuse its
+        analyses of the questions and answers instead of tokenizing them again."""
+        analyses = analyses or TextAnalyses(faq.analyzer)
+        # Per department, its texts (identical texts once) and their analyses.
+        questions: dict[str, dict[str, Analysis]] = {}
+        answers: dict[str, dict[str, Analysis]] = {}
+        for d in departments:
+            questions[d.code] = {text: analyses.of(text) for text in (d.name, *d.keywords)}
+            answers[d.code] = {d.handles: analyses.of(d.handles)}
         for doc in faq.documents:
             if not doc.department:
                 continue
-            questions.setdefault(doc.department, []).append(doc.question)
-            answers.setdefault(doc.department, []).append(
-                answer_body(doc.answer)[:PROFILE_ANSWER_CHARS]
-            )
+            body = answer_body(doc.answer)
+            opening = body[:PROFILE_ANSWER_CHARS]
+            questions.setdefault(doc.department, {})
+            answers.setdefault(doc.department, {})
+            if doc.question not in questions[doc.department]:
+                questions[doc.department][doc.question] = analyses.of(doc.question)
+            if opening not in answers[doc.department]:
+                answers[doc.department][opening] = analyses.opening(body, PROFILE_ANSWER_CHARS)
         profiles = [
             FaqDocument(
                 faq_id=code,
-                # identical texts (entries repeated across a department) are analysed once
-                question=" 。".join(dict.fromkeys(questions[code])),
-                answer=" 。".join(dict.fromkeys(answers.get(code, []))),
+                question=" 。".join(questions[code]),
+                answer=" 。".join(answers.get(code, {})),
                 department=code,
             )
             for code in questions
         ]
-        directory = FaqIndex.build(profiles, analyzer=faq.analyzer) if profiles else None
-        analyzer = faq.analyzer
+        terms = [
+            (
+                TextAnalyses.joined(questions[code].values()),
+                TextAnalyses.joined(answers.get(code, {}).values()),
+            )
+            for code in questions
+        ]
+        directory = FaqIndex.from_analyses(profiles, terms, faq.analyzer) if profiles else None
         samples = [
-            (analyzer.words(" 。".join((d.name, *d.keywords, d.handles))), d.code)
+            (analyses.of(" 。".join((d.name, *d.keywords, d.handles)))["w"], d.code)
             for d in departments
         ] + [
             (words, doc.department)

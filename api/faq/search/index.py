@@ -27,9 +27,16 @@ from dataclasses import dataclass, field
 import bm25s
 import numpy as np
 
+from .analyses import Analysis, TextAnalyses
 from .analyzer import Analyzer, default_analyzer
 from .documents import FaqDocument, SearchHit, answer_body
 from .vectors import DenseSpace, WordVectors, default_vectors
+
+
+def question_text(doc: FaqDocument) -> str:
+    """What the question fields index: the question, its alternatives and its tags."""
+    return " 。".join((doc.question, *doc.alternatives, *doc.tags))
+
 
 # Field weights of the fused score (see bench/faq_bench.py for how they were chosen).
 # Field names: q/a = question/answer, w/c/r = word lemmas / character bigrams / reading bigrams.
@@ -130,41 +137,41 @@ class FaqIndex:
         documents: Iterable[FaqDocument],
         analyzer: Analyzer | None = None,
         vectors: WordVectors | object | None = _USE_DEFAULT,
+        analyses: TextAnalyses | None = None,
     ) -> FaqIndex:
         """Index the entries. `vectors`: word vectors for the dense part (default: ja_ginza's
-        when installed; None: lexical only)."""
-        analyzer = analyzer or default_analyzer()
+        when installed; None: lexical only). `analyses`: a memo shared with other builds of the
+        same knowledge (the router's department profiles), so no text is tokenized twice."""
+        if analyses is None:
+            analyses = TextAnalyses(analyzer or default_analyzer())
+        docs = list(documents)
+        terms = [
+            (analyses.of(question_text(doc)), analyses.of(answer_body(doc.answer))) for doc in docs
+        ]
+        return cls.from_analyses(docs, terms, analyses.analyzer, vectors)
+
+    @classmethod
+    def from_analyses(
+        cls,
+        docs: list[FaqDocument],
+        terms: list[tuple[Analysis, Analysis]],
+        analyzer: Analyzer,
+        vectors: WordVectors | object | None = _USE_DEFAULT,
+    ) -> FaqIndex:
+        """Index entries whose question and answer texts are already analysed."""
         if vectors is _USE_DEFAULT:
             vectors = default_vectors()
-        docs = list(documents)
         corpora: dict[str, list[list[str]]] = {name: [] for name in FIELD_WEIGHTS}
         doc_words: list[set[str]] = []
         pairs_q: list = []
         pairs_a: list = []
-        seen: dict[str, dict[str, list[str]]] = {}  # same text, same terms
-
-        def analyse(text: str) -> dict[str, list[str]]:
-            if text not in seen:
-                prepared = analyzer.prepare(text)
-                content = analyzer.content(prepared, prepared=True)
-                seen[text] = {
-                    "w": [m.lemma for m in content],
-                    "p": [(m.surface, m.lemma) for m in content],
-                    "c": analyzer.chars(prepared, prepared=True),
-                    "r": analyzer.readings_of(content),
-                }
-            return seen[text]
-
-        for doc in docs:
-            terms = {
-                "q": analyse(" 。".join((doc.question, *doc.alternatives, *doc.tags))),
-                "a": analyse(answer_body(doc.answer)),
-            }
+        for question, answer in terms:
+            parts = {"q": question, "a": answer}
             for name, corpus in corpora.items():
-                corpus.append(terms[name[0]][name[1]])
-            doc_words.append(set(terms["q"]["w"]) | set(terms["a"]["w"]))
-            pairs_q.append(terms["q"]["p"])
-            pairs_a.append(terms["a"]["p"][:DENSE_ANSWER_WORDS])
+                corpus.append(parts[name[0]][name[1]])
+            doc_words.append(set(question["w"]) | set(answer["w"]))
+            pairs_q.append(question["p"])
+            pairs_a.append(answer["p"][:DENSE_ANSWER_WORDS])
         fields = {name: _Field(corpus) for name, corpus in corpora.items()} if docs else {}
         n = max(len(docs), 1)
         df: dict[str, int] = {}
