@@ -163,35 +163,22 @@ def load_facts(session: Session, period: Period, now: datetime) -> Facts:
     )
     linked_cases = {r.case_id for r in rows if r.case_id is not None}
     facts.cases = [_case_fact(case, as_of, linked_cases) for case in cases]
+    # A case opened from a question of the period was opened after it, so within the period's
+    # cases (counted only when opened before `as_of`).
     case_department = {c.id: c.department for c in facts.cases}
-    # Cases opened from a question are counted only when opened before `as_of`.
-    case_created = dict(
-        session.execute(
-            select(Case.id, Case.department_code).where(
-                Case.id.in_(linked_cases), Case.created_at < as_of
-            )
-        ).all()
-    )
-    question_keys = [r.message_key for r in rows if r.source == "question"]
-    # question key → the FAQ entry the citizen chose among those offered (the first choice)
+    # question key → the FAQ entry the citizen chose among those offered (the first choice);
+    # a choice comes after its question, so it is among the period's rows too.
     chosen: dict[str, str | None] = {}
-    for parent_key, faq_id in session.execute(
-        select(BotAnswer.parent_key, BotAnswer.faq_id)
-        .where(
-            BotAnswer.parent_key.in_(question_keys),
-            BotAnswer.decision == "answer",
-            BotAnswer.created_at < as_of,
-        )
-        .order_by(BotAnswer.id)
-    ):
-        chosen.setdefault(parent_key, faq_id)
+    for row in rows:
+        if row.parent_key and row.decision == "answer":
+            chosen.setdefault(row.parent_key, row.faq_id)
     for row in rows:
         if row.decision == "answer":
             department = faq_departments.get(row.faq_id) if row.faq_id else None
             facts.answers.append(AnswerFact(row.created_at, department, row.faq_reviewed_at))
         if row.source != "question":
             continue
-        case_id = row.case_id if row.case_id in case_created else None
+        case_id = row.case_id if row.case_id in case_department else None
         answered = row.decision == "answer" or (
             row.decision == "clarify" and row.message_key in chosen
         )
@@ -199,7 +186,7 @@ def load_facts(session: Session, period: Period, now: datetime) -> Facts:
         faq_department = faq_departments.get(faq_id) if faq_id else None
         department = faq_department
         if department is None and case_id is not None:
-            department = case_department.get(case_id) or case_created[case_id]
+            department = case_department[case_id]
         facts.questions.append(
             QuestionFact(row.created_at, row.channel, answered, case_id, department, row.question)
         )
