@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from api.cases.models import Case
 from api.channels.line.channel import LineChannel
-from api.channels.line.delivery import LINE_PREFIX, ChannelNotSupportedError, deliver_to_citizen
+from api.channels.line.delivery import ChannelNotSupportedError, deliver_to_citizen, line_user_id
 from api.channels.web import outbox
 from api.conversation.schemas import ChatButton
 from api.core.errors import AppError
@@ -28,11 +28,10 @@ class Outgoing:
 def reachable(case: Case) -> bool:
     """Whether the case's channel can carry a message to its citizen (web widget or LINE);
     a phone case, or one without a conversation, cannot."""
-    sender = case.sender_id or ""
     if case.channel == "web":
-        return bool(sender)
+        return bool(case.sender_id)
     if case.channel == "line":
-        return sender.startswith(LINE_PREFIX) and len(sender) > len(LINE_PREFIX)
+        return line_user_id(case.sender_id) is not None
     return False
 
 

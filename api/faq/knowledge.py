@@ -85,10 +85,7 @@ class KnowledgeCache:
         if current is None:
             self._lock.acquire()  # nothing to answer with yet: wait for the first build
         try:
-            if self._knowledge is None or version != self._version:
-                self._knowledge = _build(session)
-                self._version = version
-            return self._knowledge
+            return self._current(session, version)
         finally:
             self._lock.release()
 
@@ -97,11 +94,14 @@ class KnowledgeCache:
         is saved the bot already answers with it."""
         session.commit()
         with self._lock:
-            version = _version(session)
-            if self._knowledge is None or version != self._version:
-                self._knowledge = _build(session)
-                self._version = version
-            return self._knowledge
+            return self._current(session, _version(session))
+
+    def _current(self, session: Session, version: Version) -> Knowledge:
+        """The knowledge of `version`, built unless already held. Called with the lock held."""
+        if self._knowledge is None or version != self._version:
+            self._knowledge = _build(session)
+            self._version = version
+        return self._knowledge
 
     def clear(self) -> None:
         with self._lock:

@@ -50,16 +50,24 @@ async def push_text(
     return key
 
 
+def line_user_id(sender_id: str | None) -> str | None:
+    """The LINE user id in a conversation's sender id (``line:<userId>``), or None."""
+    sender = sender_id or ""
+    if not sender.startswith(LINE_PREFIX) or len(sender) == len(LINE_PREFIX):
+        return None
+    return sender[len(LINE_PREFIX) :]
+
+
 def _line_user(case: Case) -> str:
     """The LINE user id of the citizen who opened `case` (409 when it has none)."""
-    sender = case.sender_id or ""
-    if not sender.startswith(LINE_PREFIX) or len(sender) == len(LINE_PREFIX):
+    user_id = line_user_id(case.sender_id)
+    if user_id is None:
         raise AppError(
             f"case {case.case_number} has no LINE user to reply to",
             status_code=409,
             code="no_recipient",
         )
-    return sender[len(LINE_PREFIX) :]
+    return user_id
 
 
 async def deliver_to_citizen(

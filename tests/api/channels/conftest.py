@@ -153,27 +153,34 @@ def text_event(text: str, **kwargs: Any) -> dict[str, Any]:
     return message_event({"type": "text", "text": text}, **kwargs)
 
 
+def open_road_report(
+    session: Session, *, channel: str, sender: str | None, location: str | None = None
+) -> Case:
+    """A committed report case for the roads department, opened as the bot's form would."""
+    case, _ = open_case(
+        session,
+        NewCase(
+            kind=CaseKind.report,
+            channel=channel,
+            sender_id=sender,
+            description="緑町3丁目の交差点の道路に穴があいています",
+            location=location,
+            contact_declined=True,
+            department="roads",
+            idempotency_key=f"test:{uuid.uuid4().hex}",
+        ),
+        route=lambda _: (_ for _ in ()).throw(AssertionError("no routing expected")),
+        actor="bot",
+    )
+    session.commit()
+    return case
+
+
 @pytest.fixture
 def open_report(seeded: Session) -> Callable[..., Case]:
     """Opens a report case from the LINE sender, as the bot's form would."""
 
     def make(sender: str = SENDER, location: str | None = None) -> Case:
-        case, _ = open_case(
-            seeded,
-            NewCase(
-                kind=CaseKind.report,
-                channel="line",
-                sender_id=sender,
-                description="緑町3丁目の交差点の道路に穴があいています",
-                location=location,
-                contact_declined=True,
-                department="roads",
-                idempotency_key=f"test:{uuid.uuid4().hex}",
-            ),
-            route=lambda _: (_ for _ in ()).throw(AssertionError("no routing expected")),
-            actor="bot",
-        )
-        seeded.commit()
-        return case
+        return open_road_report(seeded, channel="line", sender=sender, location=location)
 
     return make

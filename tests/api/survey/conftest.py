@@ -4,16 +4,13 @@ what is tested; and cases opened on the web, LINE or phone."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.cases.models import Case, CaseKind
-from api.cases.schemas import NewCase
-from api.cases.service import open_case
+from api.cases.models import Case
 from api.conversation.service import ConversationService
 from tests.api.channels.conftest import (  # noqa: F401  (fixtures used by name)
     SENDER,
@@ -22,6 +19,7 @@ from tests.api.channels.conftest import (  # noqa: F401  (fixtures used by name)
     line_client,
     line_data,
     line_settings,
+    open_road_report,
     post_events,
 )
 
@@ -58,22 +56,7 @@ def open_for(seeded: Session) -> OpenCase:
     """Opens a report case on `channel` for `sender`, as the bot (or the call centre) would."""
 
     def make(channel: str = "web", sender: str | None = WEB_SENDER) -> Case:
-        case, _ = open_case(
-            seeded,
-            NewCase(
-                kind=CaseKind.report,
-                channel=channel,
-                sender_id=sender,
-                description="緑町3丁目の交差点の道路に穴があいています",
-                contact_declined=True,
-                department="roads",
-                idempotency_key=f"test:{uuid.uuid4().hex}",
-            ),
-            route=lambda _: (_ for _ in ()).throw(AssertionError("no routing expected")),
-            actor="bot",
-        )
-        seeded.commit()
-        return case
+        return open_road_report(seeded, channel=channel, sender=sender)
 
     return make
 
