@@ -55,13 +55,17 @@ class ConversationService:
         self._max_chars = max_message_chars
         self._session_factory = session_factory
 
-    def _answer_survey(self, sender: str, message: str) -> list[ChatMessage] | None:
+    def _answer_without_bot(self, sender: str, message: str) -> list[ChatMessage] | None:
+        """What answers the message instead of the bot, in one transaction: the survey (a
+        survey button, or a rating typed or a comment written while a survey waits for one),
+        else a live handoff (the message goes to the case; nothing is said). None: the bot."""
         with unit_of_work(self._session_factory()) as session:
-            return survey.handle_message(session, sender, message, utcnow())
-
-    def _file_in_handoff(self, sender: str, message: str) -> bool:
-        with unit_of_work(self._session_factory()) as session:
-            return route_to_case(session, sender, message)
+            answer = survey.handle_message(session, sender, message, utcnow())
+            if answer is not None:
+                return answer
+            if route_to_case(session, sender, message):
+                return []  # a person is talking with the citizen: the bot stays silent
+            return None
 
     async def handle(self, sender: str, message: str) -> list[ChatMessage]:
         if len(message) > self._max_chars:
@@ -71,12 +75,8 @@ class ConversationService:
             )
         if logger.isEnabledFor(logging.INFO):
             logger.info("message from %s: %s", sender, await asyncio.to_thread(mask, message))
-        # A survey button, or a rating typed or a comment written while a survey waits for
-        # one: the survey answers, not the bot (nor the staff member of a handoff).
-        answer = await asyncio.to_thread(self._answer_survey, sender, message)
+        answer = await asyncio.to_thread(self._answer_without_bot, sender, message)
         if answer is not None:
             return answer
-        if await asyncio.to_thread(self._file_in_handoff, sender, message):
-            return []  # a person is talking with the citizen: the bot stays silent
         replies = [m for m in map(_to_message, await self._rasa.send(sender, message)) if m]
         return replies or [ChatMessage(text=NO_REPLY)]
