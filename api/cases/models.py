@@ -58,6 +58,11 @@ class Case(Base):
     summary: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text)
     location: Mapped[str | None] = mapped_column(Text)
+    # The place as a point (WGS 84), when the citizen's app or LINE gave one.
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    # Immediate danger (a road caved in, a fallen tree, a gas smell): first in the staff queue.
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     contact: Mapped[str | None] = mapped_column(String(300))
     contact_declined: Mapped[bool] = mapped_column(Boolean, default=False)
     # Non-personal spans picked out of the description (place, facility, date).

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from api.cases.models import CaseKind, CaseStatus
 from api.sla.service import CaseSla
@@ -28,8 +28,11 @@ class NewCase(BaseModel):
     sender_id: str | None = Field(default=None, max_length=200)
     description: str = Field(min_length=1, max_length=5000)
     location: str | None = Field(default=None, max_length=1000)
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
     contact: str | None = Field(default=None, max_length=300)
     contact_declined: bool = False
+    urgent: bool = False
     department: str | None = None  # routed automatically when None
     idempotency_key: str | None = Field(default=None, max_length=300)
 
@@ -39,6 +42,12 @@ class NewCase(BaseModel):
         if not value.strip():
             raise ValueError("description must not be blank")
         return value.strip()
+
+    @model_validator(mode="after")
+    def _whole_point(self) -> NewCase:
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValueError("latitude and longitude go together")
+        return self
 
 
 class PhoneCaseIn(BaseModel):
@@ -71,6 +80,7 @@ class CaseSummaryOut(BaseModel):
     status: str
     channel: str
     department: str = Field(validation_alias="department_code")
+    urgent: bool
     summary: str
     assignee: str | None
     transfer_count: int
@@ -82,6 +92,8 @@ class CaseOut(CaseSummaryOut):
     sender_id: str | None
     description: str
     location: str | None
+    latitude: float | None
+    longitude: float | None
     contact: str | None
     contact_declined: bool
     routing_confidence: float | None

@@ -143,3 +143,25 @@ def test_department_staff_cannot_see_other_departments(seeded: Session) -> None:
 )
 def test_find_case_number(text: str, expected: str | None) -> None:
     assert find_case_number(text) == expected
+
+
+def test_a_point_and_urgency_are_kept(seeded: Session) -> None:
+    case, _ = service.open_case(
+        seeded,
+        new_case(latitude=34.7335, longitude=135.4066, urgent=True),
+        route=route_to_roads,
+        actor="bot",
+    )
+    assert (case.latitude, case.longitude, case.urgent) == (34.7335, 135.4066, True)
+    plain, _ = service.open_case(
+        seeded, new_case(idempotency_key="other"), route=route_to_roads, actor="bot"
+    )
+    assert (plain.latitude, plain.longitude, plain.urgent) == (None, None, False)
+
+
+@pytest.mark.parametrize(
+    "point", [{"latitude": 34.7}, {"longitude": 135.4}, {"latitude": 91.0, "longitude": 0.0}]
+)
+def test_half_a_point_or_out_of_range_is_refused(point: dict[str, float]) -> None:
+    with pytest.raises(ValueError):
+        new_case(**point)
