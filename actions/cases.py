@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from actions import messages
-from actions.forms import CONTACT_DECLINED
+from actions.asks import callback_when, office_hours
+from actions.forms import (
+    CONFIRMED,
+    CONTACT_DECLINED,
+    FIELD,
+    HANDOFF,
+    LATITUDE,
+    LONGITUDE,
+    URGENT,
+)
 from actions.protocol import ActionResult, slot_set, text
 from actions.registry import ActionContext, registry
 from api.cases.citizen import department_label, describe_status
@@ -11,8 +20,10 @@ from api.cases.models import CaseKind
 from api.cases.numbering import find_case_number
 from api.cases.schemas import NewCase
 from api.cases.service import open_case
+from api.core.types import utcnow
 from api.departments.repository import DepartmentRepository
 from api.feedback.service import link_case
+from api.handoff.service import request_live_chat
 from api.nlp import extract
 from api.routing import RoutingDecision
 
@@ -21,7 +32,19 @@ FORM_KINDS = {
     "inquiry_form": CaseKind.inquiry,
     "human_form": CaseKind.human_request,
 }
-CASE_SLOTS = ("case_description", "case_location", "case_contact", "case_offer", "question_key")
+CASE_SLOTS = (
+    "case_description",
+    "case_location",
+    "case_contact",
+    "case_offer",
+    "question_key",
+    CONFIRMED,
+    FIELD,
+    LATITUDE,
+    LONGITUDE,
+    URGENT,
+    HANDOFF,
+)
 # Spans worth keeping on the case for triage; personal data stays out of this list.
 TRIAGE_LABELS = {"PLACE", "FACILITY", "DATE"}
 
@@ -47,6 +70,9 @@ def open_case_action(ctx: ActionContext) -> ActionResult:
     contact = tracker.slot("case_contact")
     declined = contact in (None, CONTACT_DECLINED)
     location = tracker.slot("case_location")
+    latitude, longitude = tracker.slot(LATITUDE), tracker.slot(LONGITUDE)
+    urgent = bool(tracker.slot(URGENT))
+    live = form == "human_form" and tracker.slot(HANDOFF) == "live"
     knowledge = ctx.knowledge
 
     def route(case_text: str) -> RoutingDecision:
@@ -62,8 +88,11 @@ def open_case_action(ctx: ActionContext) -> ActionResult:
             sender_id=tracker.sender_id,
             description=description,
             location=location,
+            latitude=latitude if latitude is not None and longitude is not None else None,
+            longitude=longitude if latitude is not None and longitude is not None else None,
             contact=None if declined else contact,
-            contact_declined=declined,
+            contact_declined=declined and not live,
+            urgent=urgent,
             idempotency_key=f"rasa:{tracker.sender_id}:{message_id}",
         ),
         route=route,
@@ -78,18 +107,37 @@ def open_case_action(ctx: ActionContext) -> ActionResult:
     if question_key and form == "inquiry_form":
         link_case(ctx.session, question_key, case.id)  # the question this inquiry escalates
     department = DepartmentRepository(ctx.session).get(case.department_code)
+    label = department_label(ctx.session, case.department_code)
+    if live:
+        request_live_chat(ctx.session, case, utcnow())
+        reply = messages.LIVE_CHAT_OPENED.format(
+            department=department.name if department else label, number=case.case_number
+        )
+        return ActionResult(
+            responses=[text(reply)],
+            events=[*_reset_case_slots(), slot_set("last_case_number", case.case_number)],
+        )
     hours = department.first_response_target_hours if department else 8
-    next_steps = messages.NEXT_STEPS_NO_CONTACT if declined else messages.NEXT_STEPS_CONTACT
-    reply = "\n".join(
-        [
-            messages.CASE_OPENED[case.kind].format(
-                department=department_label(ctx.session, case.department_code)
-            ),
-            messages.CASE_NUMBER_LINE.format(number=case.case_number),
-            next_steps.format(hours=hours),
-            messages.STATUS_HINT.format(number=case.case_number),
-        ]
-    )
+    if form == "human_form" and department is not None:
+        next_steps = (
+            messages.CALLBACK_NO_CONTACT.format(department=label, hours=office_hours(department))
+            if declined
+            else messages.CALLBACK_OPENED.format(
+                department=department.name, when=callback_when(department)
+            )
+        )
+    else:
+        next_steps = (
+            messages.NEXT_STEPS_NO_CONTACT if declined else messages.NEXT_STEPS_CONTACT
+        ).format(hours=hours)
+    lines = [
+        messages.CASE_OPENED[case.kind].format(department=label),
+        messages.CASE_NUMBER_LINE.format(number=case.case_number),
+    ]
+    if case.urgent:
+        lines.append(messages.URGENT_CASE_LINE)
+    lines += [next_steps, messages.STATUS_HINT.format(number=case.case_number)]
+    reply = "\n".join(lines)
     return ActionResult(
         responses=[text(reply)],
         events=[*_reset_case_slots(), slot_set("last_case_number", case.case_number)],
@@ -99,7 +147,10 @@ def open_case_action(ctx: ActionContext) -> ActionResult:
 @registry.register("action_prefill_case")
 def prefill_case(ctx: ActionContext) -> ActionResult:
     """The message that reported the problem (or asked for a person) is the case's first draft;
-    the form's validation decides whether it says enough."""
+    the form's validation takes from it what it says (place, contact, danger) and decides
+    whether it says enough. A shared location is a place, not a description."""
+    if ctx.tracker.latest_intent == "share_location":
+        return ActionResult()
     return ActionResult(events=[slot_set("case_description", ctx.tracker.latest_text or None)])
 
 

@@ -8,9 +8,11 @@ import json
 from actions import messages
 from actions.protocol import ActionResult, button, slot_set, text
 from actions.registry import ActionContext, registry
+from api.departments.repository import DepartmentRepository
 from api.faq.models import FaqEntry
 from api.faq.search import decide
 from api.feedback.service import record_answer, record_feedback
+from api.triage.service import triage
 
 MAX_CHOICES = 3
 FEEDBACK_BUTTONS = [
@@ -65,13 +67,29 @@ def _answer(
     )
 
 
+def _phone_line(ctx: ActionContext, question: str, template: str) -> str | None:
+    """「お急ぎの場合は〇〇課（電話 …）へ」: the department routing picks for the question (the
+    directory's fallback when nothing fits), when it has a phone number."""
+    knowledge = ctx.knowledge
+    department = triage(knowledge, question).department if question else None
+    department = department or knowledge.fallback_department
+    record = DepartmentRepository(ctx.session).get(department) if department else None
+    if record is None or not record.phone:
+        return None
+    return template.format(name=record.name, phone=record.phone)
+
+
 def _offer_case(
-    question: str, question_key: str | None, message: str = messages.NOT_FOUND_OFFER
+    ctx: ActionContext,
+    question: str,
+    question_key: str | None,
+    message: str = messages.NOT_FOUND_OFFER,
 ) -> ActionResult:
+    phone = _phone_line(ctx, question, messages.WAY_FORWARD_PHONE)
     return ActionResult(
         responses=[
             text(
-                message,
+                f"{message}\n{phone}" if phone else message,
                 [
                     button(messages.OFFER_YES, "/request_inquiry"),
                     button(messages.OFFER_NO, "/deny"),
@@ -105,6 +123,15 @@ def answer_faq(ctx: ActionContext) -> ActionResult:
     decision = decide(ctx.knowledge.index, question)
     if decision.decision == "answer":
         return _answer(ctx, decision.hits[0].faq_id, question)
+    if tracker.latest_intent == "out_of_scope":
+        # Not the city's business (天気, 株価 …) unless the FAQ answers it outright; still a way
+        # forward: the general counter's number.
+        phone = _phone_line(ctx, "", messages.OUT_OF_SCOPE_PHONE)
+        return ActionResult(
+            responses=[
+                text(f"{messages.OUT_OF_SCOPE}\n{phone}" if phone else messages.OUT_OF_SCOPE)
+            ]
+        )
     _record(ctx, decision.decision, None, question)
     if decision.decision == "clarify":
         buttons = [
@@ -124,7 +151,7 @@ def answer_faq(ctx: ActionContext) -> ActionResult:
     if tracker.latest_intent == "nlu_fallback":
         # Neither the NLU nor the FAQ recognised it: ask to rephrase rather than open a case.
         return ActionResult(responses=[text(messages.NOT_UNDERSTOOD)])
-    return _offer_case(question, _message_key(ctx))
+    return _offer_case(ctx, question, _message_key(ctx))
 
 
 @registry.register("action_record_feedback")
@@ -144,4 +171,4 @@ def feedback(ctx: ActionContext) -> ActionResult:
     question = tracker.slot("last_question") or ""
     if not question:
         return ActionResult(responses=[text(messages.REPHRASE_AFTER_FEEDBACK)])
-    return _offer_case(question, tracker.slot("question_key"), messages.NOT_HELPFUL_OFFER)
+    return _offer_case(ctx, question, tracker.slot("question_key"), messages.NOT_HELPFUL_OFFER)

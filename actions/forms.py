@@ -1,19 +1,44 @@
-"""Validation of the slots a case needs (what, where, contact), for the three case forms."""
+"""The three case forms (a report, an inquiry, a request for a person) listen before they ask.
+
+One validation serves all three. From whatever the citizen has said so far it fills what it
+can — the place and the contact from the first message, a point from a shared location, the
+danger in a report — asks only for what is missing, takes corrections (「場所を間違えました」)
+at any step, and ends with a confirmation of the whole case (はい / 修正する). It decides the
+next question itself (`requested_slot`), so the order follows the conversation rather than a
+fixed list: a form is done when its requested slot is None.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from actions import messages
-from actions.protocol import ActionResult, slot_set, text
+from actions.intake import contacts_in, normalized, read_message
+from actions.protocol import ActionResult, button, slot_set, text
 from actions.registry import ActionContext, registry
-from api.nlp import extract, first_place
-from jatext import normalize
+from api.core.types import utcnow
+from api.departments.repository import DepartmentRepository
+from api.handoff.presence import live_chat
+from api.triage.danger import Danger
 
 MIN_DESCRIPTION_CHARS = 4
 MIN_LOCATION_CHARS = 2
 CONTACT_DECLINED = "不要"
+REQUESTED = "requested_slot"
+
+DESCRIPTION = "case_description"
+LOCATION = "case_location"
+CONTACT = "case_contact"
+CONFIRMED = "case_confirmed"
+FIELD = "case_field"  # which part the citizen wants to correct, when they did not say
+LATITUDE = "case_latitude"
+LONGITUDE = "case_longitude"
+URGENT = "case_urgent"
+HANDOFF = "case_handoff"  # human_form: "live" (a person is on duty) or "callback"
+
+FIELDS = {"description": DESCRIPTION, "location": LOCATION, "contact": CONTACT}
 
 _DECLINE = re.compile(
     r"^(不要|いらない|いりません|要らない|結構|けっこう|なし|無し|ない|ありません|いいえ|"
@@ -27,86 +52,311 @@ _HUMAN_REQUEST = re.compile(
     r"(話|はな|相談|つな|繋|代わ|かわ|お願い|おねがい|頼|希望|呼|出して)[^\s。、！？!?]*"
 )
 _FILLERS = re.compile(r"(です|ます|ください|お願いします|したい|[\s。、！？!?])")
+# A correction typed in words (the NLU's correct_case intent catches most; this catches the
+# rest, e.g. a correction typed where the form expected a contact).
+_CORRECTION = re.compile(
+    r"(間違|まちが|まちご|訂正|修正|直したい|なおしたい|変更したい|ちゃう(かった)?$)"
+)
+_FIELD_WORDS: list[tuple[str, re.Pattern[str]]] = [
+    ("location", re.compile(r"(場所|ばしょ|住所|じゅうしょ|位置|地点|所在地)")),
+    ("contact", re.compile(r"(連絡先|電話|でんわ|番号|ばんごう|メール|めーる|アドレス)")),
+    ("description", re.compile(r"(内容|ないよう|説明|状況|用件|文章|中身)")),
+]
+_YES = re.compile(
+    r"^(はい|ええ|うん|お願い|おねがい|それで|ok|おk|オッケー|大丈夫です?お願い|了解)"
+)
 
 
 def _is_decline(value: str) -> bool:
-    return bool(_DECLINE.match(normalize(value).replace(" ", "")))
+    return bool(_DECLINE.match(normalized(value)))
 
 
-def _contact_from(value: str) -> str | None:
-    found = [span.text for span in extract(value) if span.label in {"PHONE", "EMAIL"}]
-    return " / ".join(found) if found else None
+def _field_named(text: str) -> str | None:
+    norm = normalized(text)
+    for field, pattern in _FIELD_WORDS:
+        if pattern.search(norm):
+            return field
+    return None
 
 
-def _validate_description(value: Any, form: str) -> tuple[list[dict[str, Any]], list[str]]:
-    description = str(value or "").strip()
-    if form == "human_form":
-        remainder = _FILLERS.sub("", _HUMAN_REQUEST.sub("", normalize(description)))
-        if len(remainder) < MIN_DESCRIPTION_CHARS:
-            return [slot_set("case_description", None)], []  # ask what it is about
-    if len(normalize(description)) < MIN_DESCRIPTION_CHARS:
-        return [slot_set("case_description", None)], [messages.DESCRIPTION_TOO_SHORT]
-    events = [slot_set("case_description", description)]
-    return events, []
+@dataclass
+class _Step:
+    """What one validation decided: slot events, messages to say, and the next question."""
+
+    events: list[dict[str, Any]]
+    replies: list[dict[str, Any]]
+
+    def set(self, name: str, value: Any) -> None:
+        self.events.append(slot_set(name, value))
+
+    def say(self, message: str, buttons: list[dict[str, str]] | None = None) -> None:
+        self.replies.append(text(message, buttons))
 
 
-def _validate_location(value: Any) -> tuple[list[dict[str, Any]], list[str]]:
-    location = str(value or "").strip()
-    if len(normalize(location)) < MIN_LOCATION_CHARS:
-        return [slot_set("case_location", None)], [messages.LOCATION_TOO_SHORT]
-    return [slot_set("case_location", location)], []
+class _Form:
+    def __init__(self, ctx: ActionContext, form: str) -> None:
+        self.ctx = ctx
+        self.form = form
+        self.tracker = ctx.tracker
+        self.step = _Step([], [])
+        self.slots: dict[str, Any] = dict(self.tracker.slots)
+
+    # -- slot bookkeeping --------------------------------------------------------------------
+    def get(self, name: str) -> Any:
+        return self.slots.get(name)
+
+    def set(self, name: str, value: Any) -> None:
+        self.slots[name] = value
+        self.step.set(name, value)
+
+    # -- reading what the citizen said -------------------------------------------------------
+    def new_values(self) -> dict[str, Any]:
+        return {
+            name: value
+            for name, value in self.tracker.slots_set_since_user_message().items()
+            if value is not None
+        }
+
+    def correction(self) -> tuple[bool, str | None]:
+        """(is this message a correction, of which field)"""
+        intent = self.tracker.latest_intent
+        words = self.tracker.latest_text
+        named = self.tracker.latest_entity("case_field")
+        if named in FIELDS:
+            return True, named
+        if intent == "correct_case" or _CORRECTION.search(normalized(words)):
+            return True, _field_named(words)
+        return False, None
+
+    # -- the parts of a case -----------------------------------------------------------------
+    def take_description(self, value: str) -> None:
+        if self.form == "human_form":
+            remainder = _FILLERS.sub("", _HUMAN_REQUEST.sub("", normalized(value)))
+            if len(remainder) < MIN_DESCRIPTION_CHARS:
+                self.set(DESCRIPTION, None)  # only asked for a person: ask what it is about
+                return
+        intake = read_message(value, find_place=self.form == "report_form")
+        if len(normalized(intake.description)) < MIN_DESCRIPTION_CHARS:
+            self.set(DESCRIPTION, None)
+            self.step.say(messages.DESCRIPTION_TOO_SHORT)
+            return
+        self.set(DESCRIPTION, intake.description)
+        if intake.location and not self.get(LOCATION):
+            self.set(LOCATION, intake.location)
+        if intake.contact and not self.get(CONTACT):
+            self.set(CONTACT, intake.contact)
+        if self.form == "report_form":
+            self.warn_of_danger(intake.danger.dangers)
+
+    def take_location(self, value: str) -> None:
+        contacts = contacts_in(value)
+        if contacts and not self.get(CONTACT):
+            self.set(CONTACT, " / ".join(contacts))
+        location = read_message(value, find_place=False).description
+        if len(normalized(location)) < MIN_LOCATION_CHARS:
+            self.set(LOCATION, None)
+            self.step.say(messages.LOCATION_TOO_SHORT)
+            return
+        self.set(LOCATION, location)
+
+    def take_contact(self, value: str) -> None:
+        if _is_decline(value):
+            self.set(CONTACT, CONTACT_DECLINED)
+            return
+        found = contacts_in(value)
+        if not found:
+            self.set(CONTACT, None)
+            self.step.say(messages.CONTACT_INVALID)
+            return
+        self.set(CONTACT, " / ".join(found))
+
+    def take_point(self) -> bool:
+        """A shared location (LINE's location message, the widget's 現在地を送る)."""
+        latitude = self.tracker.latest_entity("latitude")
+        longitude = self.tracker.latest_entity("longitude")
+        try:
+            lat, lon = float(latitude or ""), float(longitude or "")
+        except ValueError:
+            return False
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            return False
+        self.set(LATITUDE, lat)
+        self.set(LONGITUDE, lon)
+        address = self.tracker.latest_entity("address")
+        if address or not self.get(LOCATION):
+            self.set(LOCATION, address or messages.POINT_LOCATION.format(lat=lat, lon=lon))
+        return True
+
+    def take_confirmation(self, value: str) -> None:
+        intent = self.tracker.latest_intent
+        if intent == "affirm" or _YES.match(normalized(value)):
+            self.set(CONFIRMED, True)
+            return
+        self.set(CONFIRMED, None)
+        if intent == "deny":
+            self.ask_which_field()
+            return
+        contacts = contacts_in(value)
+        if contacts:  # a contact given at the last step: take it and show the summary again
+            self.set(CONTACT, " / ".join(contacts))
+            return
+        self.step.say(messages.CONFIRM_AGAIN)
+
+    def take_field(self, value: str) -> None:
+        field = self.tracker.latest_entity("case_field") or _field_named(value)
+        self.set(FIELD, None)
+        if field not in FIELDS:
+            self.ask_which_field()
+            return
+        self.reopen(field)
+
+    # -- corrections ---------------------------------------------------------------------------
+    def ask_which_field(self) -> None:
+        self.set(CONFIRMED, None)
+        self.set(FIELD, None)
+        self.step.events.append(slot_set(REQUESTED, FIELD))
+
+    def reopen(self, field: str) -> None:
+        """Forget one part so that the form asks for it again (and confirms again)."""
+        slot = FIELDS[field]
+        self.set(slot, None)
+        self.set(CONFIRMED, None)
+        self.set(FIELD, None)
+        if slot == LOCATION:
+            self.set(LATITUDE, None)
+            self.set(LONGITUDE, None)
+
+    # -- danger ----------------------------------------------------------------------------
+    def warn_of_danger(self, dangers: tuple[Danger, ...]) -> None:
+        if not dangers or self.get(URGENT):
+            return
+        self.set(URGENT, True)
+        self.step.say(danger_advice(self.ctx, dangers, self.get(DESCRIPTION) or ""))
+
+    # -- the next question ---------------------------------------------------------------------
+    def next_slot(self, *, decide: bool = True) -> str | None:
+        if not self.get(DESCRIPTION):
+            return DESCRIPTION
+        if self.form == "report_form" and not self.get(LOCATION):
+            return LOCATION
+        if decide and self.form == "human_form" and not self.get(HANDOFF):
+            self.decide_handoff()
+        if not self.get(CONTACT) and self.get(HANDOFF) != "live":
+            return CONTACT
+        if not self.get(CONFIRMED):
+            return CONFIRMED
+        return None
+
+    def decide_handoff(self) -> None:
+        """A live chat when someone of the routed department is on duty now; else a call back."""
+        knowledge = self.ctx.knowledge
+        department = knowledge.router.route(self.get(DESCRIPTION) or "").department
+        record = DepartmentRepository(self.ctx.session).get(department) if department else None
+        available = record is not None and live_chat(self.ctx.session, record, utcnow()).available
+        self.set(HANDOFF, "live" if available else "callback")
+
+    # -- one turn ------------------------------------------------------------------------------
+    def run(self) -> ActionResult:
+        requested = self.get(REQUESTED)
+        is_correction, field = self.correction()
+        new = self.new_values()
+        if is_correction and requested != FIELD:
+            if requested in new:
+                self.set(requested, None)  # the correction is not an answer to the question
+            if field is None:
+                self.ask_which_field()
+                return self.result()
+            self.reopen(field)
+            value = self.value_after_correction(field)
+            if value:
+                self.take(FIELDS[field], value)
+        else:
+            took_point = self.take_point()
+            if took_point:
+                new.pop(LOCATION, None)
+            taken = [
+                name
+                for name in (DESCRIPTION, LOCATION, CONTACT, CONFIRMED, FIELD)
+                if name in new and (name != LOCATION or self.form == "report_form")
+            ]
+            if not taken and not took_point:
+                # Nothing for this form in the message (「やめます」, a status lookup, a question
+                # about the bot: their slots' mappings exclude those intents). Only the next
+                # question, which Rasa ignores when it decides whether the form took anything:
+                # it rejects the form and a rule answers; the form asks this again afterwards.
+                self.step.events.append(slot_set(REQUESTED, self.next_slot(decide=False)))
+                return self.result()
+            for name in taken:
+                self.take(name, str(new[name]))
+        if not any(e.get("name") == REQUESTED for e in self.step.events):
+            self.step.events.append(slot_set(REQUESTED, self.next_slot()))
+        return self.result()
+
+    def take(self, name: str, value: str) -> None:
+        {
+            DESCRIPTION: self.take_description,
+            LOCATION: self.take_location,
+            CONTACT: self.take_contact,
+            CONFIRMED: self.take_confirmation,
+            FIELD: self.take_field,
+        }[name](value)
+
+    def value_after_correction(self, field: str) -> str | None:
+        """「場所を間違えました。緑町4丁目です」 carries the new value after the correction."""
+        said = self.tracker.latest_text
+        if field == "contact":
+            found = contacts_in(said)
+            return " / ".join(found) if found else None
+        if field == "location":
+            place = read_message(said).location
+            return place
+        return None
+
+    def result(self) -> ActionResult:
+        return ActionResult(events=self.step.events, responses=self.step.replies)
 
 
-def _validate_contact(value: Any) -> tuple[list[dict[str, Any]], list[str]]:
-    raw = str(value or "").strip()
-    if _is_decline(raw):
-        return [slot_set("case_contact", CONTACT_DECLINED)], []
-    contact = _contact_from(raw)
-    if contact is None:
-        return [slot_set("case_contact", None)], [messages.CONTACT_INVALID]
-    return [slot_set("case_contact", contact)], []
+def danger_advice(ctx: ActionContext, dangers: tuple[Danger, ...], description: str) -> str:
+    """What to do now, before anything else: 119/110, and the 24-hour line of the department
+    the report goes to (or the city's)."""
+    from api.city.profile import city_profile
 
-
-def _validate_form(ctx: ActionContext, form: str) -> ActionResult:
-    events: list[dict[str, Any]] = []
-    replies: list[str] = []
-    # A slot set to None since the message was cleared by an action, not typed by the citizen.
-    candidates = {
-        name: value
-        for name, value in ctx.tracker.slots_set_since_user_message().items()
-        if value is not None
-    }
-    if "case_description" in candidates:
-        new_events, new_replies = _validate_description(candidates["case_description"], form)
-        events += new_events
-        replies += new_replies
-        description = new_events[0]["value"]
-        # A report that already says where ("中央公園の遊具が…") need not be asked again.
-        if form == "report_form" and description and not ctx.tracker.slot("case_location"):
-            place = first_place(description)
-            if place:
-                events.append(slot_set("case_location", place))
-    if "case_location" in candidates and form == "report_form":
-        new_events, new_replies = _validate_location(candidates["case_location"])
-        events += new_events
-        replies += new_replies
-    if "case_contact" in candidates:
-        new_events, new_replies = _validate_contact(candidates["case_contact"])
-        events += new_events
-        replies += new_replies
-    return ActionResult(events=events, responses=[text(reply) for reply in replies])
+    lines = [messages.DANGER_HEADER]
+    lines += [messages.DANGER_ADVICE[d] for d in dangers if d.emergency]
+    department = ctx.knowledge.router.route(description).department
+    record = DepartmentRepository(ctx.session).get(department) if department else None
+    city = city_profile()
+    if record is not None and record.emergency_phone:
+        line = messages.EMERGENCY_LINE.format(name=record.name, phone=record.emergency_phone)
+    elif city.emergency_phone:
+        line = messages.CITY_EMERGENCY_LINE.format(phone=city.emergency_phone)
+    else:
+        line = None
+    if Danger.hazard in dangers or not any(d.emergency for d in dangers):
+        lines.append(messages.DANGER_ADVICE[Danger.hazard])
+    if line:
+        lines.append(line)
+    lines.append(messages.DANGER_THEN_FILE)
+    return "\n".join(lines)
 
 
 @registry.register("validate_report_form")
 def validate_report_form(ctx: ActionContext) -> ActionResult:
-    return _validate_form(ctx, "report_form")
+    return _Form(ctx, "report_form").run()
 
 
 @registry.register("validate_inquiry_form")
 def validate_inquiry_form(ctx: ActionContext) -> ActionResult:
-    return _validate_form(ctx, "inquiry_form")
+    return _Form(ctx, "inquiry_form").run()
 
 
 @registry.register("validate_human_form")
 def validate_human_form(ctx: ActionContext) -> ActionResult:
-    return _validate_form(ctx, "human_form")
+    return _Form(ctx, "human_form").run()
+
+
+def field_buttons() -> list[dict[str, str]]:
+    return [
+        button(messages.FIELD_TITLES[field], '/correct_case{"case_field": "' + field + '"}')
+        for field in FIELDS
+    ]

@@ -12,6 +12,15 @@ NOT_FOUND_OFFER = (
     "申し訳ありません。このご質問にお答えできる情報が見つかりませんでした。"
     "担当課へのお問い合わせとして受け付け、受付番号をお知らせしましょうか。"
 )
+# After NOT_FOUND_OFFER: the department routing names, so the citizen can also call.
+WAY_FORWARD_PHONE = (
+    "お急ぎの場合は、{name}（電話 {phone}）へ直接お問い合わせいただくこともできます。"
+)
+OUT_OF_SCOPE = (
+    "申し訳ありません。そのご質問には市役所の案内としてお答えできません。"
+    "市の手続きや施設、暮らしのことでしたらお尋ねください。"
+)
+OUT_OF_SCOPE_PHONE = "市政についてのご相談は、{name}（電話 {phone}）でもお受けしています。"
 NOT_UNDERSTOOD = (
     "申し訳ありません、うまく理解できませんでした。"
     "別の言葉で言い換えて、もう一度お送りいただけますか。"
@@ -41,6 +50,80 @@ CONTACT_INVALID = (
     "連絡が不要な場合は「不要」とお送りください。"
 )
 FORM_CANCELLED = "受付を取りやめました。ほかにご用件があればお送りください。"
+
+# -- the case forms (actions/forms.py, actions/asks.py) -------------------------------------
+CONTACT_QUESTION = (
+    "担当課からご連絡する場合の連絡先（電話番号またはメールアドレス）を教えてください。"
+    "連絡が不要な場合は「不要」とお送りください。"
+)
+CALLBACK_QUESTION = (
+    "ただいま{department}の職員がすぐにチャットでお話しできないため、担当課から折り返しお電話します"
+    "（{when}）。お電話番号を教えてください。電話を希望されない場合は「不要」とお送りください。"
+)
+CONTACT_NOT_NEEDED = "連絡は不要"
+PRIVACY_PREFIX = "【個人情報の取り扱い】"
+CONFIRM_HEADER = "この内容で受け付けます。よろしいですか。"
+CONFIRM_LIVE_HEADER = "この内容で職員におつなぎします。よろしいですか。"
+CONFIRM_KIND = {
+    "report_form": "道路・公園などの不具合のご連絡",
+    "inquiry_form": "担当課へのお問い合わせ",
+    "human_form": "職員への取り次ぎ",
+}
+CONFIRM_LINES = {
+    "kind": "・種類：{value}",
+    "description": "・内容：{value}",
+    "location": "・場所：{value}",
+    "contact": "・連絡先：{value}",
+    "department": "・担当（予定）：{value}",
+    "urgent": "・緊急：はい（担当課が優先して確認します）",
+}
+CONTACT_NONE_SHOWN = "なし（ご連絡はしません）"
+CONFIRM_YES = "はい"
+CONFIRM_FIX = "修正する"
+CONFIRM_STOP = "やめる"
+CONFIRM_AGAIN = (
+    "内容がよろしければ「はい」、直したいところがあれば「修正する」、"
+    "取りやめる場合は「やめる」とお送りください。"
+)
+FIELD_QUESTION = "どこを直しますか。"
+FIELD_TITLES = {"description": "内容", "location": "場所", "contact": "連絡先"}
+POINT_LOCATION = "地図で指定された地点（緯度 {lat:.5f}、経度 {lon:.5f}）"
+
+# -- danger first (a report that signals immediate danger) ------------------------------------
+DANGER_HEADER = "【危険が迫っている場合は、まず身の安全を確保してください】"
+DANGER_ADVICE = {
+    "fire": "・火や煙が出ているときは、すぐに119番（消防）へ通報してください。",
+    "gas": (
+        "・ガスの臭いがするときは、火を使わず、電気のスイッチや換気扇に触れないで窓を開け、"
+        "その場を離れてから、ガス会社または119番へ連絡してください。"
+    ),
+    "injury": "・けがをした方や具合の悪い方がいるときは、すぐに119番（救急）へ通報してください。",
+    "accident": "・交通事故のときは110番（警察）へ通報してください。",
+    "hazard": (
+        "・危険な場所には近づかないでください。車や人が巻き込まれそうなときは、"
+        "110番（警察）へ通報してください。"
+    ),
+}
+EMERGENCY_LINE = "・夜間・休日も、{name}の緊急連絡先（24時間）{phone} で受け付けています。"
+CITY_EMERGENCY_LINE = "・夜間・休日も、市役所（24時間）{phone} で受け付けています。"
+DANGER_THEN_FILE = "このあと、市への緊急のご連絡として受け付けます。"
+URGENT_CASE_LINE = "緊急の案件として受け付けました。担当課が優先して確認します。"
+
+# -- 職員と話したい (live chat or call back) -----------------------------------------------------
+LIVE_CHAT_OPENED = (
+    "{department}の職員におつなぎしています。担当の職員がこのチャットでお返事しますので、"
+    "このままお待ちください（受付番号 {number}）。"
+)
+CALLBACK_OPENED = "{department}から、{when}にお電話します。"
+CALLBACK_NO_CONTACT = (
+    "連絡先をいただいていないため、折り返しのお電話はできません。"
+    "{department}へ、受付時間内（{hours}）にお電話ください。受付番号をお伝えいただくとスムーズです。"
+)
+WHEN_OPEN_NOW = "本日の受付時間内（{until}まで）、原則{hours}時間以内"
+WHEN_NEXT_OPENING = "{day}{opens}の受付開始以降、原則{hours}時間以内"
+HOURS_WEEKDAYS = "平日 {span}"
+HOURS_SATURDAY = "土曜 {span}"
+WEEKDAY_NAMES = "月火水木金土日"
 OFFER_DECLINED = "承知しました。ほかにご質問があればお気軽にどうぞ。"
 
 CASE_OPENED = {

@@ -27,6 +27,7 @@ from api.core.logging import configure_logging
 from api.core.migrate import upgrade_database
 from api.departments.router import router as departments_router
 from api.faq.router import router as faq_router
+from api.handoff.router import router as presence_router
 from api.health.router import router as health_router
 from api.metrics.router import router as metrics_router
 from api.seed import seed_if_empty
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         departments_router,
         faq_router,
         metrics_router,
+        presence_router,
         triage_router,
         actions_router,
     ):

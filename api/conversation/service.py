@@ -63,8 +63,9 @@ class ConversationService:
             answer = survey.handle_message(session, sender, message, utcnow())
             if answer is not None:
                 return answer
-            if route_to_case(session, sender, message):
-                return []  # a person is talking with the citizen: the bot stays silent
+            said = route_to_case(session, sender, message)
+            if said is not None:  # a person is talking with the citizen: the bot stays silent
+                return [ChatMessage(text=line) for line in said]
             return None
 
     async def handle(self, sender: str, message: str) -> list[ChatMessage]:

@@ -19,6 +19,9 @@ class Department(Base):
     handles: Mapped[str] = mapped_column(Text, default="")
     keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
     phone: Mapped[str | None] = mapped_column(String(40))
+    # Reachable at night and on holidays (道路・水道の緊急連絡先): told at once when a report
+    # signals immediate danger.
+    emergency_phone: Mapped[str | None] = mapped_column(String(40))
     email: Mapped[str | None] = mapped_column(String(200))
     # {"weekdays": "08:30-17:15", "saturday": "09:00-12:00"}
     hours: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

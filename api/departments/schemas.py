@@ -16,6 +16,9 @@ class DepartmentFields(BaseModel):
     handles: str = ""
     keywords: list[str] = Field(default_factory=list)
     phone: str | None = None
+    emergency_phone: str | None = Field(
+        default=None, max_length=40, description="24-hour line for immediate danger"
+    )
     email: str | None = None
     hours: dict[str, str] = Field(default_factory=dict)
     first_response_target_hours: int = Field(default=8, ge=1)

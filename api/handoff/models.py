@@ -18,6 +18,19 @@ class Handoff(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     sender_id: Mapped[str] = mapped_column(String(200), index=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
-    staff: Mapped[str] = mapped_column(String(200))
+    # None: the citizen asked for a live chat and nobody has taken it yet.
+    staff: Mapped[str | None] = mapped_column(String(200))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class StaffPresence(Base):
+    """When a member of staff last had the console open (it checks in every minute): who can
+    answer a live chat now."""
+
+    __tablename__ = "staff_presence"
+
+    username: Mapped[str] = mapped_column(
+        ForeignKey("staff_users.username", ondelete="CASCADE"), primary_key=True
+    )
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -18,6 +18,9 @@ from rasa.shared.nlu.training_data.message import Message
 import jatext
 from jatext.tokenize import get_tagger
 
+# Token data key of the katakana reading (UniDic's; None for unknown words), for featurizers.
+READING = "reading"
+
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER], is_trainable=False)
 class FugashiTokenizer(Tokenizer, GraphComponent):
@@ -85,7 +88,7 @@ class FugashiTokenizer(Tokenizer, GraphComponent):
                 m.surface,
                 m.start,
                 m.end,
-                data={"pos": m.pos, "pos2": m.pos2},
+                data={"pos": m.pos, "pos2": m.pos2, READING: m.reading},
                 lemma=m.lemma,
             )
             for m in jatext.tokenize(text)

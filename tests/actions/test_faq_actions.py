@@ -32,7 +32,14 @@ def test_an_uncovered_question_offers_a_case(client: TestClient, seeded: Session
     asked = user_event(question)
     result = run(client, action_call("action_answer_faq", events=[asked]))
     response = result["responses"][0]
-    assert response["text"] == messages.NOT_FOUND_OFFER
+    offer, _, phone = response["text"].partition("\n")
+    assert offer == messages.NOT_FOUND_OFFER
+    # A way forward besides the inquiry: the number of the department routing picks.
+    routed = client.post("/api/v1/triage", json={"text": question}).json()["department"]
+    department = next(d for d in client.get("/api/v1/departments").json() if d["code"] == routed)
+    assert phone == messages.WAY_FORWARD_PHONE.format(
+        name=department["name"], phone=department["phone"]
+    )
     assert [b["payload"] for b in response["buttons"]] == ["/request_inquiry", "/deny"]
     assert slots_in(result) == {
         "case_offer": "inquiry",
@@ -97,7 +104,7 @@ def test_answers_and_feedback_are_recorded_once(client: TestClient, seeded: Sess
     slots = {"last_faq_id": "F1", "last_question": "粗大ごみの出し方を教えて"}
     no = user_event("/feedback_not_helpful", "feedback_not_helpful")
     result = run(client, action_call("action_record_feedback", events=[asked, no], slots=slots))
-    assert result["responses"][0]["text"] == messages.NOT_HELPFUL_OFFER
+    assert result["responses"][0]["text"].startswith(messages.NOT_HELPFUL_OFFER)
     assert slots_in(result) == {
         "case_offer": "inquiry",
         "case_description": "粗大ごみの出し方を教えて",

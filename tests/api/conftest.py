@@ -64,6 +64,7 @@ def demo_departments() -> list[DepartmentIn]:
             handles="道路の穴・陥没、街灯、カーブミラー、側溝",
             keywords=["道路", "陥没", "穴", "街灯", "カーブミラー", "側溝"],
             phone="000-210-3001",
+            emergency_phone="000-210-3999",
             first_response_target_hours=4,
         ),
         DepartmentIn(
@@ -80,7 +81,12 @@ def demo_departments() -> list[DepartmentIn]:
             keywords=["住民票", "戸籍", "印鑑", "マイナンバー"],
             phone="000-210-2000",
         ),
-        DepartmentIn(code="general", name="市民相談課", handles="どこに聞けばよいか分からない相談"),
+        DepartmentIn(
+            code="general",
+            name="市民相談課",
+            handles="どこに聞けばよいか分からない相談",
+            phone="000-210-1000",
+        ),
     ]
 
 
