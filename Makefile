@@ -51,7 +51,8 @@ format: $(API_VENV)/.installed
 	$(API_VENV)/bin/ruff format .
 	$(API_VENV)/bin/ruff check --fix .
 
-bench: setup  ## FAQ search, answer and routing on a real city's data: make bench DATA=path
+bench: setup $(MODEL)  ## intents on held-out messages; FAQ search, answer and routing on a real city's data: make bench DATA=path
+	$(ENV) $(BOT_VENV)/bin/python -m bench.intent_bench --model $(MODEL) --output bench-results/intents.json
 	$(ENV) $(API_VENV)/bin/python -m bench.faq_bench $(DATA) --replicate 20000 --output bench-results/faq.json
 
 cli: $(API_VENV)/.installed  ## make cli ARGS='faq search "粗大ごみ"'

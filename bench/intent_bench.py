@@ -1,6 +1,6 @@
 """Intent recognition benchmark: the trained Rasa model on messages kept apart from training.
 
-    python -m bench.intent_bench [--model models/madoguchi.tar.gz] [--output bench-results/intents.json]
+    python -m bench.intent_bench [--model MODEL] [--output bench-results/intents.json]
 
 Runs in the bot environment (it loads the Rasa model). Every message of
 ``bench/intents/heldout.yml`` (never in nlu_data/: a test checks it) is parsed by the full
@@ -119,6 +119,9 @@ def evaluate(predict, heldout: dict[str, dict[str, list[str]]]) -> dict:
     return result
 
 
+_SHORT = {"report_problem": "report", "ask_case_status": "status", "faq_question": "question"}
+
+
 def _fmt(block: dict, intent: str) -> str:
     cell = block["per_intent"].get(intent)
     return f"{cell['correct']:>3}/{cell['n']:<3}" if cell else "   -   "
@@ -137,7 +140,7 @@ def report(results: dict[str, dict], heldout: dict[str, dict[str, list[str]]]) -
         for a, b in CONFUSIONS:
             key = f"{a}->{b}"
             row = "".join(f"{results[n][kind]['confusions'][key]:>14}" for n in names)
-            lines.append(f"  {a[:8] + '→' + b[:12]:<22}{row}")
+            lines.append(f"  {_SHORT[a] + ' read as ' + _SHORT[b]:<22}{row}")
     return lines
 
 
@@ -164,7 +167,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  miss ({kind}) {miss['intent']} → {miss['predicted']}: {miss['text']}")
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
-    print(f"written {args.output.relative_to(REPO) if args.output.is_relative_to(REPO) else args.output}")
+    shown = args.output.relative_to(REPO) if args.output.is_relative_to(REPO) else args.output
+    print(f"written {shown}")
     return 0
 
 

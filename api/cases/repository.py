@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, and_, case, exists, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from api.cases.models import Case, CaseEvent
+from api.cases.models import Case, CaseEvent, CaseStatus
+from api.handoff.models import Handoff
 from api.staff.auth import StaffPrincipal
 
 
@@ -14,6 +15,24 @@ def readable_cases(principal: StaffPrincipal) -> Select[tuple[Case]]:
     if principal.departments is not None:
         statement = statement.where(Case.department_code.in_(sorted(principal.departments)))
     return statement
+
+
+def live_waiting():
+    """True for a case whose citizen waits in a live chat that no member of staff took yet."""
+    return exists().where(
+        Handoff.case_id == Case.id, Handoff.ended_at.is_(None), Handoff.staff.is_(None)
+    )
+
+
+def queue_order() -> tuple:
+    """A citizen waiting in a live chat first, then open urgent cases, then the newest."""
+    open_urgent = and_(Case.urgent.is_(True), Case.status != CaseStatus.resolved.value)
+    return (
+        case((live_waiting(), 0), else_=1),
+        case((open_urgent, 0), else_=1),
+        Case.created_at.desc(),
+        Case.id.desc(),
+    )
 
 
 class CaseRepository:
@@ -59,7 +78,7 @@ class CaseRepository:
         total = self.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
         page = (
             statement.options(selectinload(Case.events))  # the SLA clocks read the history
-            .order_by(Case.created_at.desc(), Case.id.desc())
+            .order_by(*queue_order())
             .limit(limit)
             .offset(offset)
         )

@@ -45,7 +45,10 @@ async def _send_to_citizen(
 def _case_out(session: Session, case: Case) -> CaseOut:
     department = DepartmentRepository(session).get(case.department_code)
     out = CaseOut.model_validate(case)
-    return out.model_copy(update={"sla": case_sla(case, department, utcnow())})
+    waiting = case.id in handoff.waiting_case_ids(session, [case.id])
+    return out.model_copy(
+        update={"sla": case_sla(case, department, utcnow()), "live_waiting": waiting}
+    )
 
 
 _ERRORS = {401: {"description": "missing or invalid token"}, 404: {"description": "no such case"}}
@@ -69,9 +72,13 @@ def list_cases(
     )
     departments = {d.code: d for d in DepartmentRepository(session).list()}
     now = utcnow()
+    waiting = handoff.waiting_case_ids(session, [case.id for case in cases])
     items = [
         CaseSummaryOut.model_validate(case).model_copy(
-            update={"sla": case_sla(case, departments.get(case.department_code), now)}
+            update={
+                "sla": case_sla(case, departments.get(case.department_code), now),
+                "live_waiting": case.id in waiting,
+            }
         )
         for case in cases
     ]

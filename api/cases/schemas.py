@@ -75,6 +75,7 @@ class CaseSummaryOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     sla: CaseSla | None = None  # filled by the router: business hours against the targets
+    live_waiting: bool = False  # filled by the router: the citizen waits for a person now
     case_number: str
     kind: str
     status: str

@@ -41,9 +41,7 @@ def _compile(spec: dict[str, Any]) -> tuple[frozenset[str], re.Pattern[str] | No
     return entities, pattern
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class IntentPreconditions(GraphComponent, IntentClassifier):
     """Strikes a top intent whose message has none of the entities or words it needs."""
 

@@ -28,9 +28,7 @@ def katakana(text: str) -> str:
     return text.translate(_HIRAGANA_TO_KATAKANA)
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
 class ReadingCountVectorsFeaturizer(CountVectorsFeaturizer):
     """CountVectorsFeaturizer over token readings (katakana) instead of surfaces or lemmas."""
 

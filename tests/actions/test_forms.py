@@ -41,7 +41,9 @@ def validate(
     if fills:
         events.append(slot_event(fills, text))
     slots = {**(slots or {}), **({fills: text} if fills else {})}
-    return run(client, action_call(f"validate_{form}", events=events, slots=slots, active_loop=form))
+    return run(
+        client, action_call(f"validate_{form}", events=events, slots=slots, active_loop=form)
+    )
 
 
 def requested(result: dict) -> str | None:
@@ -56,7 +58,9 @@ def test_a_first_message_with_place_contact_and_date_fills_the_form(
     client: TestClient, seeded: Session
 ) -> None:
     text = "12月1日から緑町3丁目の交差点の街灯が切れています。電話番号は090-1234-5678です"
-    result = validate(client, "report_form", text, intent="report_problem", fills="case_description")
+    result = validate(
+        client, "report_form", text, intent="report_problem", fills="case_description"
+    )
     slots = slots_in(result)
     assert slots["case_description"] == "12月1日から緑町3丁目の交差点の街灯が切れています。"
     assert slots["case_location"] == "緑町3丁目の交差点"
@@ -68,7 +72,9 @@ def test_a_report_without_place_asks_where_and_keeps_the_contact(
     client: TestClient, seeded: Session
 ) -> None:
     text = "街灯が切れています 080-2222-3333"
-    result = validate(client, "report_form", text, intent="report_problem", fills="case_description")
+    result = validate(
+        client, "report_form", text, intent="report_problem", fills="case_description"
+    )
     assert slots_in(result)["case_contact"] == "080-2222-3333"
     assert requested(result) == "case_location"
 
@@ -77,7 +83,9 @@ def test_danger_is_answered_first_and_marks_the_case_urgent(
     client: TestClient, seeded: Session
 ) -> None:
     text = "道路が陥没していて車が落ちそうです"
-    result = validate(client, "report_form", text, intent="report_problem", fills="case_description")
+    result = validate(
+        client, "report_form", text, intent="report_problem", fills="case_description"
+    )
     assert slots_in(result)["case_urgent"] is True
     advice = result["responses"][0]["text"]
     assert "110番" in advice

@@ -109,7 +109,8 @@
   }
 
   function signOut() {
-    api("DELETE", "/api/v1/auth/session").then(function () {
+    var leaving = window.madoguchiPresence ? window.madoguchiPresence.stop(api) : Promise.resolve();
+    leaving.then(function () { return api("DELETE", "/api/v1/auth/session"); }).then(function () {
       me = null;
       renderWho();
       location.hash = "#/login";
@@ -177,7 +178,9 @@
       );
       var rows = items.map(function (c) {
         return h("tr", {},
-          h("td", {}, h("a", { href: "#/cases/" + c.case_number, text: c.case_number })),
+          h("td", {}, h("a", { href: "#/cases/" + c.case_number, text: c.case_number }),
+            c.live_waiting ? [" ", h("span", { class: "badge live", text: "チャット待ち" })] : null,
+            c.urgent && c.status !== "resolved" ? [" ", h("span", { class: "badge urgent", text: "緊急" })] : null),
           h("td", { text: when(c.created_at) }),
           h("td", { text: KIND[c.kind] || c.kind }),
           h("td", { text: STATUS[c.status] || c.status }),
@@ -471,6 +474,7 @@
       }).catch(function () {});
     }
     renderWho();
+    if (window.madoguchiPresence) window.madoguchiPresence.start(api);
     if (hash.indexOf("#/admin/departments") === 0 && me.role === "admin") return departmentsView();
     if (hash.indexOf("#/admin/faq") === 0 && me.role === "admin") {
       return faqView(new URLSearchParams(hash.indexOf("?") >= 0 ? hash.slice(hash.indexOf("?") + 1) : ""));
