@@ -59,6 +59,7 @@ from api.faq.search.vectors import default_vectors
 from api.faq.service import ImportReport, import_faq
 from api.routing import DepartmentRouter
 from bench.amagasaki import CITY_PREFIXES, DEFAULT_DATA_DIR, load
+from bench.messy import messy_queries
 
 Ranker = Callable[[str, int], list[SearchHit]]
 
@@ -348,6 +349,13 @@ def run(data_dir: Path, replicate_n: int = 0, do_calibrate: bool = False) -> dic
 
         ours, _ = evaluate_ranker(lambda q, k: index.search(q, top=k), data.queries, data.qrels)
         base, base_runs = evaluate_ranker(plain.search, data.queries, data.qrels)
+        messy = messy_queries(data.queries)
+        messy_ours, _ = evaluate_ranker(lambda q, k: index.search(q, top=k), messy, data.qrels)
+        messy_base, messy_base_runs = evaluate_ranker(plain.search, messy, data.qrels)
+        messy_sigs = {qid: signals(index, text) for qid, text in messy.items()}
+        messy_base_sigs = {
+            qid: Signals(hits, float("inf"), 0) for qid, hits in messy_base_runs.items()
+        }
 
         sigs = {qid: signals(index, text) for qid, text in data.queries.items()}
         base_sigs = {qid: Signals(hits, float("inf"), 0) for qid, hits in base_runs.items()}
@@ -379,6 +387,17 @@ def run(data_dir: Path, replicate_n: int = 0, do_calibrate: bool = False) -> dic
                 **vars(base),
                 **decision_figures(base_sigs, data.qrels, _plain_thresholds(base_sigs)),
                 "build_s": plain_build_s,
+            },
+            # the same questions as citizens type them (bench/messy.py)
+            "messy": {
+                "madoguchi": {**vars(messy_ours), **decision_figures(messy_sigs, data.qrels)},
+                "plain_bm25": {
+                    **vars(messy_base),
+                    **decision_figures(
+                        messy_base_sigs, data.qrels, _plain_thresholds(messy_base_sigs)
+                    ),
+                },
+                "examples": dict(list(messy.items())[:5]),
             },
         }
         if do_calibrate:
@@ -444,6 +463,13 @@ def format_lines(result: dict[str, object]) -> list[str]:
     lines.append(f"{'build peak MiB':<22}{ours['build_peak_mib']:>12.1f}  (tracemalloc)")
     lines.append(f"{'build RSS growth MiB':<22}{ours['build_rss_growth_mib']:>12.1f}")
     lines.append(f"{'word vectors load s':<22}{ours['vectors_load_s']:>12.2f}")
+    messy = result.get("messy")
+    if isinstance(messy, dict):
+        lines.append("messy questions (kana, spaced, Kansai, typo, chatty; bench/messy.py)")
+        for label, key, fmt in rows[:6]:
+            a = fmt.format(messy["madoguchi"][key])
+            b = fmt.format(messy["plain_bm25"][key])
+            lines.append(f"  {label:<20}{a:>12}{b:>12}")
     imp = result.get("import")
     if isinstance(imp, dict):
         lines.append(

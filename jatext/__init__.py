@@ -4,7 +4,8 @@ Shared by the Rasa bot (``bot.nlu.FugashiTokenizer``) and the API's FAQ search, 
 see the same words. Depends only on fugashi, unidic-lite and the standard library.
 """
 
+from jatext.colloquial import standardize
 from jatext.normalize import normalize
 from jatext.tokenize import Morpheme, tokenize
 
-__all__ = ["Morpheme", "normalize", "tokenize"]
+__all__ = ["Morpheme", "normalize", "standardize", "tokenize"]

@@ -40,7 +40,8 @@ STOP_WORDS = (
     "何 なに なん 何か どう どの どれ どこ いつ だれ 誰 どちら どんな 如何 いかが いくつ "
     "これ それ あれ この その あの ここ そこ 今 現在 今回 先日 "
     "お 御 ご 市 市内 本市 当市 について における に関して "
-    "確認 詳細 詳しい 内容 情報 方法 必要"
+    "確認 詳細 詳しい 内容 情報 方法 必要 "
+    "しまう 仕舞う ちゃう めっちゃ とても すごく ちょっと ちょい 結構 なんか 一寸"
 )
 
 _CONTENT_CHAR = r"0-9a-z\u3005\u30a1-\u30fa\u30fc\u4e00-\u9fff"
@@ -102,15 +103,16 @@ class Analyzer:
         return self._fold.sub(lambda m: equivalents[m.group(0)], normalized)
 
     def prepare(self, text: str) -> str:
-        """Normalized text with synonyms folded: the input of `words` and `chars`."""
-        return self.fold(jatext.normalize(text))
+        """Normalized text, colloquial and dialect forms standardized, synonyms folded: the
+        input of `words` and `chars`."""
+        return self.fold(jatext.standardize(jatext.normalize(text)))
 
     def content(self, text: str, *, prepared: bool = False) -> list[jatext.Morpheme]:
         """Content morphemes, in order, with stop words and noise removed."""
         norm = text if prepared else self.prepare(text)
         out: list[jatext.Morpheme] = []
         for m in _tokenize(norm):
-            if m.pos not in CONTENT_POS or m.pos2 in NOISE_POS2:
+            if m.pos not in CONTENT_POS or (m.pos2 in NOISE_POS2 and not _kana_noun(m)):
                 continue
             if m.lemma in self.stop_lemmas or m.surface in self.stop_lemmas:
                 continue
@@ -160,6 +162,12 @@ class Analyzer:
                     seen.add(extra)
                     out.append(extra)
         return out
+
+
+def _kana_noun(m: jatext.Morpheme) -> bool:
+    """A numeral written in hiragana (ひ, ふ, み) is, in a citizen's question, almost always a
+    noun typed without its kanji (ごみのひ = ごみの日): kept, and found through its reading."""
+    return m.pos2 == "数詞" and all("\u3041" <= c <= "\u3096" for c in m.surface)
 
 
 _VOICING = str.maketrans("", "", "\u3099\u309a")

@@ -21,11 +21,14 @@ BM25 k1/b settings (±0.005).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import bm25s
 import numpy as np
+
+import jatext
 
 from .analyses import Analysis, TextAnalyses
 from .analyzer import Analyzer, default_analyzer
@@ -130,6 +133,11 @@ class FaqIndex:
         self._dense = dense
         self._dense_matrices = dense_matrices or {}
         self._position = {d.faq_id: i for i, d in enumerate(documents)}
+        self._wordings: _Wordings | None = None  # built on first use (see wordings())
+        self._word_df: dict[str, int] = {}
+        for words in doc_words:
+            for w in words:
+                self._word_df[w] = self._word_df.get(w, 0) + 1
 
     @classmethod
     def build(
@@ -204,17 +212,52 @@ class FaqIndex:
         except KeyError:
             raise KeyError(f"unknown FAQ id: {faq_id}") from None
 
+    def wordings(self) -> _Wordings:
+        """The entries' own wordings (question and listed alternatives) as content-word keys,
+        and the kana readings of their words; built once per index, on first use."""
+        if self._wordings is None:
+            self._wordings = _Wordings.of(self.documents, self.analyzer)
+        return self._wordings
+
+    def word_frequency(self, lemma: str) -> int:
+        """In how many entries (question or answer) the content word occurs."""
+        return self._word_df.get(lemma, 0)
+
+    def word_idf(self, lemma: str) -> float:
+        return self._word_idf.get(lemma, 0.0)
+
+    def knows(self, word: str) -> bool:
+        """Whether the entries use the word, or at least one of its character bigrams (a typo
+        or an inflection of a known word is not "unknown")."""
+        if word in self._word_df:
+            return True
+        grams = self.analyzer.chars(word, prepared=True)
+        return any(
+            g in self._fields[f].vocab for g in grams for f in ("qc", "ac") if f in self._fields
+        )
+
+    def covers(self, faq_id: str, lemma: str) -> bool:
+        return lemma in self._doc_words[self._position[faq_id]]
+
     # -- querying ------------------------------------------------------------------------
     def query_terms(self, query: str) -> QueryTerms:
         prepared = self.analyzer.prepare(query or "")
-        words = list(dict.fromkeys(self.analyzer.words(prepared, prepared=True)))
+        content = self.analyzer.content(prepared, prepared=True)
+        words = list(dict.fromkeys(self._known_lemma(m) for m in content))
         expansions = self.analyzer.expansions(words)
         chars = list(dict.fromkeys(self.analyzer.chars(prepared, prepared=True)))
         readings = list(dict.fromkeys(self.analyzer.readings(prepared, prepared=True)))
-        pairs = [(m.surface, m.lemma) for m in self.analyzer.content(prepared, prepared=True)]
+        pairs = [(m.surface, self._known_lemma(m)) for m in content]
         return QueryTerms(
             words=words, expansions=expansions, chars=chars, readings=readings, pairs=pairs
         )
+
+    def _known_lemma(self, m: jatext.Morpheme) -> str:
+        """A word typed in hiragana that the entries write in kanji (じゅうみんひょう, ごみのひ)
+        gets the entries' word of the same reading when its own lemma is unknown to them."""
+        if m.lemma in self._word_idf or not _HIRAGANA.fullmatch(m.surface):
+            return m.lemma
+        return self.wordings().by_reading.get(_katakana(m.surface), m.lemma)
 
     def field_scores(self, terms: QueryTerms) -> dict[str, np.ndarray]:
         """Per field, every entry's BM25 score divided by the query's reference score on that
@@ -271,3 +314,39 @@ class FaqIndex:
         idx = np.argpartition(-scores, k - 1)[:k]
         idx = idx[np.lexsort((idx, -scores[idx]))]
         return [SearchHit(self.documents[i].faq_id, float(scores[i])) for i in idx if scores[i] > 0]
+
+
+_HIRAGANA = re.compile("[\u3041-\u3096\u30fc]+")
+
+
+def _katakana(text: str) -> str:
+    return "".join(chr(ord(c) + 0x60) if "\u3041" <= c <= "\u3096" else c for c in text)
+
+
+@dataclass(frozen=True)
+class _Wordings:
+    # frozenset of content lemmas of a question or listed alternative -> the entries saying it
+    keys: dict[frozenset[str], tuple[str, ...]]
+    # katakana reading of a content word of the questions -> its lemma (the commonest)
+    by_reading: dict[str, str]
+
+    @classmethod
+    def of(cls, documents: list[FaqDocument], analyzer: Analyzer) -> _Wordings:
+        keys: dict[frozenset[str], list[str]] = {}
+        readings: dict[str, dict[str, int]] = {}
+        for doc in documents:
+            for text in (doc.question, *doc.alternatives):
+                content = analyzer.content(text)
+                key = frozenset(m.lemma for m in content)
+                if key and doc.faq_id not in keys.setdefault(key, []):
+                    keys[key].append(doc.faq_id)
+                for m in content:
+                    if (m.reading and len(m.reading) > 1) or m.pos2 == "普通名詞":
+                        counts = readings.setdefault(m.reading or "", {})
+                        counts[m.lemma] = counts.get(m.lemma, 0) + 1
+        by_reading = {r: max(c, key=c.__getitem__) for r, c in readings.items() if r}
+        return cls({k: tuple(v) for k, v in keys.items()}, by_reading)
+
+    def entries_worded(self, words: list[str]) -> tuple[str, ...]:
+        """The entries whose question or a listed alternative has exactly these content words."""
+        return self.keys.get(frozenset(words), ()) if words else ()
