@@ -67,12 +67,18 @@ def _answer(
     )
 
 
+# Below this routing confidence the city's general line is named rather than a guess: a
+# question outside the FAQ (宇宙旅行の申し込み) is routed on a generic word (申し込み → 保育課).
+WAY_FORWARD_MIN_CONFIDENCE = 0.6
+
+
 def _phone_line(ctx: ActionContext, question: str, template: str) -> str | None:
     """「お急ぎの場合は〇〇課（電話 …）へ」: the department routing picks for the question (the
     directory's fallback when nothing fits), when it has a phone number."""
     knowledge = ctx.knowledge
-    department = triage(knowledge, question).department if question else None
-    department = department or knowledge.fallback_department
+    routed = triage(knowledge, question) if question else None
+    sure = routed is not None and routed.confidence >= WAY_FORWARD_MIN_CONFIDENCE
+    department = (routed.department if sure else None) or knowledge.fallback_department
     record = DepartmentRepository(ctx.session).get(department) if department else None
     if record is None or not record.phone:
         return None

@@ -38,6 +38,7 @@ LONGITUDE = "case_longitude"
 URGENT = "case_urgent"
 HANDOFF = "case_handoff"  # human_form: "live" (a person is on duty) or "callback"
 
+CORRECTION_MIN_CONFIDENCE = 0.6
 FIELDS = {"description": DESCRIPTION, "location": LOCATION, "contact": CONTACT}
 
 _DECLINE = re.compile(
@@ -58,7 +59,7 @@ _CORRECTION = re.compile(
     r"(間違|まちが|まちご|訂正|修正|直したい|なおしたい|変更したい|ちゃう(かった)?$)"
 )
 _FIELD_WORDS: list[tuple[str, re.Pattern[str]]] = [
-    ("location", re.compile(r"(場所|ばしょ|住所|じゅうしょ|位置|地点|所在地)")),
+    ("location", re.compile(r"(場所|ばしょ|住所|じゅうしょ|位置|地点|所在地|番地|丁目|町名|地名)")),
     ("contact", re.compile(r"(連絡先|電話|でんわ|番号|ばんごう|メール|めーる|アドレス)")),
     ("description", re.compile(r"(内容|ないよう|説明|状況|用件|文章|中身)")),
 ]
@@ -76,7 +77,8 @@ def _field_named(text: str) -> str | None:
     for field, pattern in _FIELD_WORDS:
         if pattern.search(norm):
             return field
-    return None
+    # 「公園の名前を言い間違えました」: a correction that names a place is about the place
+    return "location" if read_message(text).location else None
 
 
 @dataclass
@@ -124,7 +126,12 @@ class _Form:
         named = self.tracker.latest_entity("case_field")
         if named in FIELDS:
             return True, named
-        if intent == "correct_case" or _CORRECTION.search(normalized(words)):
+        if _CORRECTION.search(normalized(words)):
+            return True, _field_named(words)
+        # The NLU alone is trusted only when sure, and never over a plain answer: a contact
+        # step's 「連絡はいりません」 once scored correct_case at 0.48.
+        sure = self.tracker.latest_intent_confidence >= CORRECTION_MIN_CONFIDENCE
+        if intent == "correct_case" and sure and not _is_decline(words):
             return True, _field_named(words)
         return False, None
 
@@ -164,6 +171,12 @@ class _Form:
             self.set(CONTACT, CONTACT_DECLINED)
             return
         found = contacts_in(value)
+        if not found and self.form == "report_form" and read_message(value).location:
+            # Not a contact but a place (「中央小学校の前の歩道橋です」): the citizen is making
+            # the place more precise. Keep it and ask for the contact again.
+            self.set(LOCATION, read_message(value, find_place=False).description)
+            self.set(CONTACT, None)
+            return
         if not found:
             self.set(CONTACT, None)
             self.step.say(messages.CONTACT_INVALID)
@@ -274,6 +287,14 @@ class _Form:
             took_point = self.take_point()
             if took_point:
                 new.pop(LOCATION, None)
+            if (
+                self.tracker.latest_intent == "correct_case"
+                and requested in (DESCRIPTION, LOCATION, CONTACT)
+                and requested not in new
+            ):
+                # Rasa left the answer out because the NLU guessed a correction; it is not
+                # one (see correction()), so it answers the question asked.
+                new[requested] = self.tracker.latest_text
             taken = [
                 name
                 for name in (DESCRIPTION, LOCATION, CONTACT, CONFIRMED, FIELD)

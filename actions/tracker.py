@@ -33,6 +33,10 @@ class Tracker:
     def latest_intent(self) -> str | None:
         return (self.latest_message.get("intent") or {}).get("name")
 
+    @property
+    def latest_intent_confidence(self) -> float:
+        return float((self.latest_message.get("intent") or {}).get("confidence") or 0.0)
+
     def latest_entity(self, name: str) -> str | None:
         for entity in self.latest_message.get("entities") or []:
             if entity.get("entity") == name and entity.get("value"):

@@ -10,11 +10,14 @@ _ids = itertools.count(1)
 
 
 def user_event(
-    text: str, intent: str = "faq_question", entities: list[dict[str, Any]] | None = None
+    text: str,
+    intent: str = "faq_question",
+    entities: list[dict[str, Any]] | None = None,
+    confidence: float = 0.9,
 ) -> dict[str, Any]:
     parse_data = {
         "text": text,
-        "intent": {"name": intent, "confidence": 0.9},
+        "intent": {"name": intent, "confidence": confidence},
         "entities": entities or [],
         "message_id": f"m{next(_ids)}",
         "metadata": {},

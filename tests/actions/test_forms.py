@@ -355,3 +355,41 @@ def test_an_urgent_report_opens_an_urgent_case_with_its_point(
     case = seeded.scalar(select(Case).where(Case.sender_id == "web:urgent-1"))
     assert case.urgent and (case.latitude, case.longitude) == (34.7, 135.4)
     assert messages.URGENT_CASE_LINE in reply
+
+
+def test_a_place_given_when_the_contact_is_asked_makes_the_place_precise(
+    client: TestClient, seeded: Session
+) -> None:
+    slots = {
+        "case_description": "歩道橋の階段が崩れかけています",
+        "case_location": "歩道橋",
+        "requested_slot": "case_contact",
+    }
+    text = "中央小学校の前の歩道橋です"
+    result = validate(
+        client, "report_form", text, intent="report_problem", fills="case_contact", slots=slots
+    )
+    assert slots_in(result)["case_location"] == text
+    assert slots_in(result)["case_contact"] is None
+    assert requested(result) == "case_contact"  # asked again, without an error message
+    assert "電話番号（例" not in said(result)
+
+
+def test_an_unsure_correction_reading_does_not_override_a_declined_contact(
+    client: TestClient, seeded: Session
+) -> None:
+    slots = {
+        "case_description": "公園のブランコの鎖が切れています",
+        "case_location": "西みどり野公園",
+        "requested_slot": "case_contact",
+        "case_contact": "連絡はいりません",
+    }
+    event = user_event("連絡はいりません", "correct_case", confidence=0.48)
+    # Rasa's from_text mapping skips correct_case messages: the slot arrives unfilled
+    slots["case_contact"] = None
+    payload = action_call(
+        "validate_report_form", events=[event], slots=slots, active_loop="report_form"
+    )
+    result = run(client, payload)
+    assert slots_in(result)["case_contact"] == "不要"
+    assert requested(result) == "case_confirmed"

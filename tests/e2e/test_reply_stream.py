@@ -40,8 +40,10 @@ def read_events(stack: Stack, sender: str, headers: dict[str, str], count: int) 
 def test_replies_stream_and_resume(stack: Stack) -> None:
     citizen = Citizen(stack)
     citizen.say("職員と話したい")
-    citizen.say("市営住宅の申し込みについて相談したいです")
-    number = re.search(r"\d{4}-\d{6}", citizen.says_text("不要")).group(0)
+    asked = citizen.says_text("市営住宅の申し込みについて相談したいです")
+    if "よろしいですか" not in asked:  # nobody on duty: a call back, contact declined
+        citizen.say("不要")
+    number = re.search(r"\d{4}-\d{6}", citizen.says_text("はい")).group(0)
     for body in ("担当の住宅課です。", "申込書をお送りします。"):
         response = httpx.post(
             f"{stack.api_url}/api/v1/cases/{number}/replies",

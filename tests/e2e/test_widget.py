@@ -87,6 +87,8 @@ def report_broken_slide(page: Page) -> str:
     ask(page, "中央公園のすべり台が壊れていて危ないです")
     expect(bot_messages(page).last).to_contain_text("連絡先")
     ask(page, "不要")
+    expect(bot_messages(page).last).to_contain_text("よろしいですか")
+    bot_messages(page).last.get_by_role("button", name="はい").click()
     expect(bot_messages(page).last).to_contain_text("受付番号は")
     return re.search(r"\d{4}-\d{6}", bot_messages(page).last.inner_text()).group(0)
 
@@ -179,4 +181,6 @@ def test_an_answer_that_did_not_help_offers_an_inquiry(page: Page) -> None:
     offer.get_by_role("button", name="はい、問い合わせる").click()
     expect(bot_messages(page).last).to_contain_text("連絡先")
     ask(page, "不要です")
+    expect(bot_messages(page).last).to_contain_text("よろしいですか")
+    ask(page, "はい")
     expect(bot_messages(page).last).to_contain_text("問い合わせとして受け付けました")

@@ -1,0 +1,146 @@
+"""Journeys of issue-10 kind on the demo city, through the real Rasa model and the real API:
+messages as citizens type them (none is a training example), reports that keep what the
+citizen said, danger first, corrections, confirmation, and the truth about talking to a person.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+
+import httpx
+import pytest
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
+
+from api.departments.models import Department
+from api.handoff.presence import is_open
+from api.staff.models import StaffRole
+from api.staff.service import add_staff
+from tests.e2e.conftest import Stack
+from tests.e2e.test_citizen_journeys import CASE_NUMBER, Citizen, demo_answers
+
+pytestmark = pytest.mark.e2e
+COLLECTION_DAYS = "M0002"
+
+
+def buttons(replies: list[dict]) -> list[str]:
+    return [b["title"] for m in replies for b in m.get("buttons", [])]
+
+
+def case(stack: Stack, number: str) -> dict:
+    response = httpx.get(f"{stack.api_url}/api/v1/cases/{number}", headers=stack.admin_headers)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_a_report_with_a_date_a_house_number_and_a_phone_stays_a_report(stack: Stack) -> None:
+    citizen = Citizen(stack)
+    summary = citizen.says_text(
+        "11月28日から若葉町2-5-1の前の街灯がずっと消えたままです。連絡は080-5555-1212まで"
+    )
+    assert "受付番号を" not in summary  # not read as a status lookup
+    assert "よろしいですか" in summary  # place and contact were in the message: nothing asked
+    assert "若葉町2-5-1" in summary and "080-5555-1212" in summary
+    reply = citizen.says_text("はい")
+    filed = case(stack, CASE_NUMBER.search(reply).group(0))
+    assert filed["kind"] == "report" and "街灯" in filed["description"]
+    assert filed["contact"] == "080-5555-1212" and "若葉町2-5-1" in filed["location"]
+    assert "080-5555-1212" not in filed["description"]  # the contact is not in the text
+
+
+def test_questions_as_citizens_type_them(stack: Stack) -> None:
+    citizen = Citizen(stack)
+    answer = demo_answers()[COLLECTION_DAYS]
+    assert citizen.says_text("ごみの ひ って いつ？") == answer  # hiragana with spaces
+    assert citizen.says_text("燃えるごみの日いつなん？") == answer  # Kansai
+    vague = citizen.say("手続き")  # one vague word: choices, and a way out
+    assert len(buttons(vague)) >= 3 and "どれにも当てはまらない" in buttons(vague)
+    dated = citizen.say("4月1日に市内で引っ越します。届け出は何が必要ですか")
+    assert any("転居" in title for title in buttons(dated)) or "転居" in dated[0]["text"]
+    assert "受付番号を" not in dated[0]["text"]
+
+
+def test_a_question_outside_the_faq_ends_with_a_way_forward(stack: Stack) -> None:
+    citizen = Citizen(stack)
+    replies = citizen.say("市役所でペットのトリミングの予約はできますか")
+    none_fits = [
+        b["payload"]
+        for m in replies
+        for b in m.get("buttons", [])
+        if b["title"] == "どれにも当てはまらない"
+    ]
+    if none_fits:  # near misses offered: the citizen says none fits
+        replies = citizen.say(none_fits[0])
+    said = "\n".join(m.get("text", "") for m in replies)
+    # a number to call, or the inquiry taken down at once
+    assert re.search(r"電話 000-\d{3}-\d{4}", said) or "連絡先" in said
+
+
+def test_danger_first_then_an_urgent_case_first_in_the_queue(stack: Stack) -> None:
+    citizen = Citizen(stack)
+    first = citizen.says_text("歩道橋の階段が崩れかけていて子どもがけがをしそうで危ない")
+    assert "119" in first and "24時間" in first and "000-210-2299" in first
+    asked = citizen.says_text("中央小学校の前の歩道橋です")
+    assert "連絡先" in asked
+    summary = citizen.says_text("不要")
+    assert "中央小学校の前" in summary and "緊急" in summary
+    number = CASE_NUMBER.search(citizen.says_text("はい")).group(0)
+    assert case(stack, number)["urgent"] is True
+    queue = httpx.get(f"{stack.api_url}/api/v1/cases", headers=stack.admin_headers).json()
+    first_urgent = next(c for c in queue["items"] if not c["live_waiting"])
+    assert first_urgent["urgent"] is True
+
+
+def test_a_wrong_place_is_corrected_before_filing(stack: Stack) -> None:
+    citizen = Citizen(stack)
+    assert "場所" in citizen.says_text("公園のブランコの鎖が切れています")
+    citizen.says_text("東みどり野公園です")
+    again = citizen.says_text("ごめんなさい、さっきの場所は違いました")
+    assert "場所" in again
+    citizen.says_text("西みどり野公園です")
+    summary = citizen.says_text("連絡はいりません")
+    assert "西みどり野公園" in summary and "東みどり野公園" not in summary
+    number = CASE_NUMBER.search(citizen.says_text("はい")).group(0)
+    assert case(stack, number)["location"].startswith("西みどり野公園")
+
+
+def test_talking_to_a_person_tells_the_truth(stack: Stack) -> None:
+    engine = create_engine(stack.database_url)
+    with Session(engine) as session:
+        add_staff(
+            session,
+            "road-e2e",
+            "correct horse battery",
+            StaffRole.department_staff,
+            ["roads"],
+            actor="test",
+        )
+        session.commit()
+        roads = session.get(Department, "roads")
+        open_now = is_open(roads, datetime.now(timezone.utc))
+    engine.dispose()
+    token = httpx.post(
+        f"{stack.api_url}/api/v1/auth/token",
+        data={"username": "road-e2e", "password": "correct horse battery"},
+    ).json()["access_token"]
+    staff = {"Authorization": f"Bearer {token}"}
+    assert httpx.post(f"{stack.api_url}/api/v1/staff/presence", headers=staff).status_code == 204
+
+    citizen = Citizen(stack)
+    assert "ご用件" in citizen.says_text("担当の方と直接お話しできますか")
+    offer = citizen.says_text("家の前の道路のでこぼこの補修について相談したいです")
+    if open_now:  # roads staff signed in, in business hours: a live chat
+        assert "よろしいですか" in offer
+        reply = citizen.says_text("はい")
+        assert "このチャットでお返事します" in reply
+        number = CASE_NUMBER.search(reply).group(0)
+        assert case(stack, number)["live_waiting"] is True
+        assert citizen.say("まだですか") == []  # the bot is silent: a person will answer
+    else:  # out of hours: a call back, and when
+        assert "折り返し" in offer and "受付開始以降" in offer
+        citizen.says_text("080-7777-8888")
+        reply = citizen.says_text("はい")
+        assert "お電話します" in reply
+        assert case(stack, CASE_NUMBER.search(reply).group(0))["live_waiting"] is False
+    httpx.delete(f"{stack.api_url}/api/v1/staff/presence", headers=staff)
