@@ -30,6 +30,8 @@ from api.faq.router import router as faq_router
 from api.handoff.router import router as presence_router
 from api.health.router import router as health_router
 from api.metrics.router import router as metrics_router
+from api.open311.router import admin_router as open311_keys_router
+from api.open311.router import router as open311_router
 from api.seed import seed_if_empty
 from api.staff.router import router as auth_router
 from api.triage.router import router as triage_router
@@ -91,6 +93,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         departments_router,
         faq_router,
         metrics_router,
+        open311_keys_router,
+        open311_router,
         presence_router,
         triage_router,
         actions_router,
