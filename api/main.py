@@ -11,6 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from actions.server import router as actions_router
 from api.audit.router import router as audit_router
+from api.cases.places_router import router as case_places_router
 from api.cases.router import router as cases_router
 from api.channels.line.channel import build_line_channel
 from api.channels.line.events import resume_line_inbox
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         audit_router,
         chat_router,
         cases_router,
+        case_places_router,
         departments_router,
         faq_router,
         metrics_router,
