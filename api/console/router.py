@@ -12,6 +12,7 @@ STATIC = Path(__file__).parent / "static"
 _FILES = {
     "app.js": "text/javascript; charset=utf-8",
     "dashboard.js": "text/javascript; charset=utf-8",
+    "places.js": "text/javascript; charset=utf-8",
     "app.css": "text/css; charset=utf-8",
 }
 # The console runs only its own script: no inline code, no other origin.
