@@ -11,6 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from actions.server import router as actions_router
 from api.audit.router import router as audit_router
+from api.cases.places_router import router as case_places_router
 from api.cases.router import router as cases_router
 from api.channels.line.channel import build_line_channel
 from api.channels.line.events import resume_line_inbox
@@ -30,6 +31,8 @@ from api.faq.router import router as faq_router
 from api.handoff.router import router as presence_router
 from api.health.router import router as health_router
 from api.metrics.router import router as metrics_router
+from api.open311.router import admin_router as open311_keys_router
+from api.open311.router import router as open311_router
 from api.seed import seed_if_empty
 from api.staff.router import router as auth_router
 from api.triage.router import router as triage_router
@@ -88,9 +91,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         audit_router,
         chat_router,
         cases_router,
+        case_places_router,
         departments_router,
         faq_router,
         metrics_router,
+        open311_keys_router,
+        open311_router,
         presence_router,
         triage_router,
         actions_router,

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from api.categories.service import read_categories, upsert_categories
 from api.departments.repository import DepartmentRepository
 from api.departments.service import read_directory, upsert_departments
 from api.faq.csv_format import read_faq_csv
@@ -18,6 +19,7 @@ logger = logging.getLogger(__name__)
 def load_city(session: Session, city_dir: Path) -> tuple[int, int]:
     """Writes departments.yml and faq.csv of `city_dir`; returns (departments, faq entries)."""
     departments = upsert_departments(session, read_directory(city_dir / "departments.yml"))
+    upsert_categories(session, read_categories(city_dir / "departments.yml"))
     records, errors = read_faq_csv(city_dir / "faq.csv")
     for error in errors:
         logger.warning("%s line %d skipped: %s", city_dir / "faq.csv", error.line, error.reason)

@@ -39,6 +39,11 @@ class CaseEventKind(str, enum.Enum):
     survey_sent = "survey_sent"
     survey_answered = "survey_answered"
     survey_declined = "survey_declined"
+    # Places: staff linked the case as a duplicate of another (or undid it); a citizen said a
+    # new report was the same problem as this open case.
+    linked = "linked"
+    unlinked = "unlinked"
+    duplicate_reported = "duplicate_reported"
 
 
 class Case(Base):
@@ -59,7 +64,7 @@ class Case(Base):
     description: Mapped[str] = mapped_column(Text)
     location: Mapped[str | None] = mapped_column(Text)
     # The place as a point (WGS 84), when the citizen's app or LINE gave one.
-    latitude: Mapped[float | None] = mapped_column(Float)
+    latitude: Mapped[float | None] = mapped_column(Float, index=True)  # nearby: bounding box
     longitude: Mapped[float | None] = mapped_column(Float)
     # Immediate danger (a road caved in, a fallen tree, a gas smell): first in the staff queue.
     urgent: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
@@ -99,3 +104,19 @@ class CaseNumberCounter(Base):
 
     year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     last_value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CaseLink(Base):
+    """Staff's judgement that a case is the same problem as another (its original): the
+    duplicate keeps its own history, the original is where the work happens."""
+
+    __tablename__ = "case_links"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    duplicate_of_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), index=True
+    )
+    linked_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

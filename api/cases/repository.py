@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, and_, case, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from api.cases.models import Case, CaseEvent, CaseStatus
@@ -69,8 +69,11 @@ class CaseRepository:
         status: str | None,
         limit: int,
         offset: int,
+        area: ColumnElement[bool] | None = None,
     ) -> tuple[list[Case], int]:
         statement = readable_cases(principal)
+        if area is not None:
+            statement = statement.where(area)
         if department is not None:
             statement = statement.where(Case.department_code == department)
         if status is not None:

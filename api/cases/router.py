@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from api.cases import service
 from api.cases.models import Case, CaseStatus
+from api.cases.places import parse_area
 from api.cases.repository import CaseRepository
 from api.cases.resolution import notify_resolution
 from api.cases.schemas import (
@@ -23,6 +24,7 @@ from api.cases.schemas import (
 )
 from api.channels.delivery import deliver_reply
 from api.conversation.transcript import TranscriptLine, transcript_from_events
+from api.core.errors import AppError
 from api.core.types import utcnow
 from api.departments.repository import DepartmentRepository
 from api.deps import CurrentStaff, SessionDep
@@ -62,13 +64,21 @@ def list_cases(
     status: CaseStatus | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
+    bbox: Annotated[str | None, Query(description="area: south,west,north,east")] = None,
+    near: Annotated[str | None, Query(description="area: lat,lon (with radius_m)")] = None,
+    radius_m: Annotated[float | None, Query(gt=0, le=50_000)] = None,
 ) -> CaseList:
+    try:
+        area = parse_area(bbox, near, radius_m)
+    except ValueError as error:
+        raise AppError(str(error), status_code=422, code="invalid_request") from None
     cases, total = CaseRepository(session).list_readable(
         staff,
         department=department,
         status=status.value if status else None,
         limit=limit,
         offset=offset,
+        area=area.where() if area else None,
     )
     departments = {d.code: d for d in DepartmentRepository(session).list()}
     now = utcnow()

@@ -254,6 +254,18 @@ def record_survey_event(
     _record(session, case, kind, actor, data, now)
 
 
+_LINK_EVENTS = {CaseEventKind.linked, CaseEventKind.unlinked, CaseEventKind.duplicate_reported}
+
+
+def record_case_event(
+    session: Session, case: Case, kind: CaseEventKind, actor: str, data: dict[str, Any]
+) -> None:
+    """A link between cases in the history and the audit log (api/cases/links.py)."""
+    if kind not in _LINK_EVENTS:
+        raise ValueError(f"{kind.value} is not a link event")
+    _record(session, case, kind, actor, data)
+
+
 def _record(
     session: Session,
     case: Case,

@@ -42,6 +42,24 @@ class RasaClient:
             )
         return list(response.json().get("events") or [])
 
+    async def active_loop(self, sender: str) -> str | None:
+        """The form the conversation is in (None: none), from the tracker without its events."""
+        url = f"{self._base_url}/conversations/{quote(sender, safe=':')}/tracker"
+        params = {"include_events": "NONE"}
+        if self._auth_token:
+            params["token"] = self._auth_token
+        try:
+            async with httpx.AsyncClient(timeout=self._timeout) as client:
+                response = await client.get(url, params=params)
+        except httpx.HTTPError as exc:
+            raise RasaUnavailableError("the conversation engine (Rasa) is not reachable") from exc
+        if response.status_code != 200:
+            raise RasaUnavailableError(
+                f"the conversation engine (Rasa) answered HTTP {response.status_code}"
+            )
+        loop = (response.json() or {}).get("active_loop") or {}
+        return loop.get("name") or None
+
     async def send(self, sender: str, message: str) -> list[dict[str, Any]]:
         """Sends one citizen message and returns the bot's messages as Rasa's REST channel
         gives them: [{"recipient_id", "text"?, "buttons"?, "image"?, "custom"?}]."""

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.conversation.rasa_client import RasaClient
+from api.conversation.rasa_client import RasaClient, RasaUnavailableError
 from api.conversation.schemas import ChatButton, ChatMessage
 from api.core.db import unit_of_work
 from api.core.errors import AppError
@@ -66,6 +66,15 @@ class ConversationService:
             said = route_to_case(session, sender, message)
             if said is not None:  # a person is talking with the citizen: the bot stays silent
                 return [ChatMessage(text=line) for line in said]
+            return None
+
+    async def active_form(self, sender: str) -> str | None:
+        """The form the citizen is filling in (report_form …), or None, also when Rasa cannot
+        tell: the caller then treats the message as it would outside a form."""
+        try:
+            return await self._rasa.active_loop(sender)
+        except RasaUnavailableError as exc:
+            logger.info("active form unknown: %s", exc)
             return None
 
     async def handle(self, sender: str, message: str) -> list[ChatMessage]:

@@ -57,6 +57,23 @@ class Settings(BaseSettings):
     line_max_image_bytes: int = Field(
         default=10 * 1024 * 1024, validation_alias="LINE_MAX_IMAGE_BYTES"
     )
+    # Open311 GeoReport v2 (api/open311): the jurisdiction_id clients may send (any, when
+    # unset) and the posts per minute of a newly issued key.
+    open311_jurisdiction_id: str | None = Field(
+        default=None, validation_alias="MADOGUCHI_OPEN311_JURISDICTION_ID"
+    )
+    open311_requests_per_minute: int = Field(
+        default=30, ge=1, validation_alias="MADOGUCHI_OPEN311_REQUESTS_PER_MINUTE"
+    )
+    # Places: open cases within this distance are "nearby" (FixMyStreet uses 250 m), and the
+    # link that opens a point in the city's usual map service ({lat} and {lon} are replaced).
+    nearby_radius_m: float = Field(
+        default=250.0, gt=0, validation_alias="MADOGUCHI_NEARBY_RADIUS_M"
+    )
+    map_url_template: str = Field(
+        default="https://maps.gsi.go.jp/#18/{lat}/{lon}/",
+        validation_alias="MADOGUCHI_MAP_URL_TEMPLATE",
+    )
 
     @field_validator("admin_token")
     @classmethod

@@ -6,11 +6,13 @@ from __future__ import annotations
 def import_all_models() -> None:
     import api.audit.models
     import api.cases.models
+    import api.categories.models
     import api.channels.line.models
     import api.channels.web.models
     import api.departments.models
     import api.faq.models
     import api.feedback.models
     import api.handoff.models
+    import api.open311.models
     import api.staff.models
     import api.survey.models  # noqa: F401

@@ -51,6 +51,8 @@ def attach_location(
     session.add(attachment)
     if not (case.location or "").strip() and address:
         case.location = address  # the report named no place: the pin's address is the place
+    if case.latitude is None or case.longitude is None:
+        case.latitude, case.longitude = latitude, longitude  # the case's point, for nearby cases
     case.updated_at = now
     session.flush()
     return attachment

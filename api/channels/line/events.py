@@ -16,6 +16,7 @@ from api.channels.line import inbox, messages
 from api.channels.line.attachments import attach_image, attach_location, open_report
 from api.channels.line.channel import LineChannel
 from api.channels.line.client import InvalidReplyTokenError, LineApiError
+from api.channels.location import share_location_message
 from api.conversation.schemas import ChatMessage
 from api.conversation.service import MessageTooLongError
 from api.core.db import get_sessionmaker, unit_of_work
@@ -23,6 +24,7 @@ from api.core.db import get_sessionmaker, unit_of_work
 logger = logging.getLogger(__name__)
 
 GREETING_MESSAGE = "こんにちは"
+REPORT_FORM = "report_form"
 WELCOME = (
     "友だち追加ありがとうございます。市の窓口案内です。"
     "ご質問（例：「粗大ごみの出し方」）や、道路の穴・街灯の故障などのご報告を、"
@@ -56,6 +58,8 @@ IMAGE_NOT_STORED = (
 
 class Conversation(Protocol):
     async def handle(self, sender: str, message: str) -> list[ChatMessage]: ...
+
+    async def active_form(self, sender: str) -> str | None: ...
 
 
 def _retry_key(event: dict[str, Any]) -> str:
@@ -168,6 +172,13 @@ class EventProcessor:
     ) -> None:
         address = message.get("address") or None
         title = message.get("title") or None
+        latitude, longitude = float(message["latitude"]), float(message["longitude"])
+        if sender is not None and await self._conversation.active_form(sender) == REPORT_FORM:
+            # A report is being made: the point is its place, as the form asks for it.
+            await self._converse(
+                event, sender, share_location_message(latitude, longitude, address)
+            )
+            return
 
         def store() -> str | None:
             with unit_of_work(self._factory) as session:
@@ -178,8 +189,8 @@ class EventProcessor:
                     session,
                     case,
                     address=address,
-                    latitude=float(message["latitude"]),
-                    longitude=float(message["longitude"]),
+                    latitude=latitude,
+                    longitude=longitude,
                     title=title,
                     source=f"line:{message.get('id', '')}",
                 )

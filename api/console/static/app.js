@@ -7,12 +7,13 @@
 
   var STATUS = { new: "新規", in_progress: "対応中", waiting_citizen: "市民の返信待ち", resolved: "解決済み" };
   var KIND = { report: "不具合の通報", inquiry: "問い合わせ", human_request: "職員への取り次ぎ" };
-  var CHANNEL = { web: "ウェブ", line: "LINE", phone: "電話", api: "API" };
+  var CHANNEL = { web: "ウェブ", line: "LINE", phone: "電話", api: "API", open311: "Open311 アプリ" };
   var EVENT = {
     created: "受付", assigned: "担当者の割り当て", transferred: "転送", commented: "内部メモ",
     status_changed: "状態の変更", replied: "市民への返信", citizen_message: "市民からのメッセージ",
     handoff_started: "職員が会話を引き継ぎ", handoff_ended: "自動応答に戻す",
-    survey_sent: "満足度アンケートを送信", survey_answered: "アンケートの回答", survey_declined: "アンケートは回答しない"
+    survey_sent: "満足度アンケートを送信", survey_answered: "アンケートの回答", survey_declined: "アンケートは回答しない",
+    linked: "重複の関連付け", unlinked: "重複の関連付けを解除", duplicate_reported: "別の市民から同じ内容の通報"
   };
   var SURVEY_TARGET = { bot: "チャットボット", staff: "職員の対応" };
   var main = document.getElementById("main");
@@ -153,6 +154,7 @@
     var query = new URLSearchParams();
     if (status) query.set("status", status);
     if (department) query.set("department", department);
+    ["near", "radius_m", "bbox"].forEach(function (k) { if (params.get(k)) query.set(k, params.get(k)); });
     query.set("limit", "200");
     api("GET", "/api/v1/cases?" + query).then(function (page) {
       var sortByWait = params.get("sort") === "wait";
@@ -174,7 +176,16 @@
         h("div", {}, h("label", { for: "f-department", text: "担当課" }),
           h("select", { id: "f-department", onchange: function (e) { go({ department: e.target.value }); } },
             h("option", { value: "", text: "すべて" }),
-            visible.map(function (d) { return h("option", { value: d.code, text: d.name, selected: d.code === department }); })))
+            visible.map(function (d) { return h("option", { value: d.code, text: d.name, selected: d.code === department }); }))),
+        h("form", { class: "row", "aria-label": "地域で絞り込む", onsubmit: function (e) {
+          e.preventDefault();
+          go({ near: e.target.elements.near.value.trim(), radius_m: e.target.elements.radius.value.trim() });
+        } },
+          h("div", {}, h("label", { for: "f-near", text: "地点（緯度,経度）" }),
+            h("input", { id: "f-near", name: "near", value: params.get("near") || "", placeholder: "35.6581,139.7017" })),
+          h("div", {}, h("label", { for: "f-radius", text: "半径（m）" }),
+            h("input", { id: "f-radius", name: "radius", type: "number", min: "1", value: params.get("radius_m") || "", placeholder: "250" })),
+          h("button", { class: "secondary", type: "submit" }, "地域で絞り込む"))
       );
       var rows = items.map(function (c) {
         return h("tr", {},
@@ -305,7 +316,10 @@
       show("案件 " + c.case_number, h("section", {},
         h("p", {}, h("a", { href: "#/queue", text: "← 案件一覧へ" })),
         h("h2", { text: "案件 " + c.case_number + "：" + c.summary }),
-        h("div", { class: "grid" }, h("div", {}, details, actions), h("div", {}, conversation, history))), ticket);
+        h("div", { class: "grid" }, h("div", {}, details,
+          window.madoguchiPlace ? window.madoguchiPlace(c, { h: h, api: api, say: say, departmentName: departmentName,
+            refresh: function () { caseView(number); } }) : null, actions),
+          h("div", {}, conversation, history))), ticket);
     }).catch(function (e) {
       show("案件", h("p", { class: "error", text: e.message }), ticket);
     });

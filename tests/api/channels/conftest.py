@@ -37,6 +37,10 @@ class FakeConversation:
     def __init__(self) -> None:
         self.calls: list[tuple[str, str]] = []
         self.script: dict[str, list[ChatMessage]] = {}
+        self.form: str | None = None  # the form Rasa would say the citizen is filling in
+
+    async def active_form(self, sender: str) -> str | None:
+        return self.form
 
     async def handle(self, sender: str, message: str) -> list[ChatMessage]:
         self.calls.append((sender, message))

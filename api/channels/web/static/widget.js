@@ -79,6 +79,8 @@
     "form{display:flex;gap:8px;padding:12px;border-top:1px solid #c3cbd4}",
     "textarea{flex:1;resize:none;height:48px;padding:8px;font-size:16px;border:1px solid #5f6b7a;border-radius:8px;color:#1a1a1a}",
     ".send{background:#0b4f8a;color:#fff;border:0;border-radius:8px;padding:0 16px;font-size:16px;cursor:pointer}",
+    ".tools{display:flex;justify-content:flex-end;padding:0 12px}",
+    ".locate{background:#fff;color:#0b4f8a;border:2px solid #0b4f8a;border-radius:8px;padding:6px 10px;font-size:14px;cursor:pointer;min-height:44px}",
     ".sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}",
     "</style>",
     "<button class='launcher' type='button' aria-haspopup='dialog' aria-expanded='false'>チャットで質問する</button>",
@@ -87,6 +89,7 @@
     "<button class='close' type='button'>閉じる</button></header>",
     "<div class='log' role='log' aria-live='polite' aria-relevant='additions' tabindex='0' aria-label='会話'></div>",
     "<div class='status' role='status' aria-live='polite'></div>",
+    "<div class='tools'><button class='locate' type='button'>現在地を送る</button></div>",
     "<form><label class='sr' for='madoguchi-input'>メッセージ</label>",
     "<textarea id='madoguchi-input' maxlength='2000' placeholder='ご質問を入力してください（例：粗大ごみの出し方）'></textarea>",
     "<button class='send' type='submit'>送信</button></form>",
@@ -100,6 +103,7 @@
   var statusLine = root.querySelector(".status");
   var form = root.querySelector("form");
   var input = root.querySelector("textarea");
+  var locateButton = root.querySelector(".locate");
   var sending = false;
   var retryDelay = 1000;
   var retryTimer = null;
@@ -269,6 +273,37 @@
       render(entry, buttons.length > 0);
     });
   }
+
+  // The browser is asked for the position only when the citizen taps 現在地を送る (the tap is
+  // the consent); the point goes to the bot as the report form's place.
+  var LOCATION_ERRORS = {
+    1: "位置情報の利用が許可されませんでした。場所は文字でお知らせください（例：緑町3丁目の交差点）。",
+    2: "現在地を取得できませんでした。場所は文字でお知らせください。",
+    3: "現在地の取得に時間がかかっています。もう一度お試しいただくか、場所を文字でお知らせください。"
+  };
+  locateButton.addEventListener("click", function () {
+    if (!navigator.geolocation) {
+      setStatus("この端末では現在地を送れません。場所は文字でお知らせください。");
+      return;
+    }
+    if (load("pending", null)) {
+      setStatus("前のメッセージを送信中です。少しお待ちください。");
+      return;
+    }
+    locateButton.disabled = true;
+    setStatus("現在地を確認しています…");
+    navigator.geolocation.getCurrentPosition(function (position) {
+      locateButton.disabled = false;
+      setStatus("");
+      var lat = Number(position.coords.latitude.toFixed(6));
+      var lon = Number(position.coords.longitude.toFixed(6));
+      send("/share_location" + JSON.stringify({ latitude: lat, longitude: lon }),
+        "現在地を送りました（北緯 " + lat + "、東経 " + lon + "）");
+    }, function (error) {
+      locateButton.disabled = false;
+      setStatus(LOCATION_ERRORS[error.code] || LOCATION_ERRORS[2]);
+    }, { enableHighAccuracy: true, timeout: 20000, maximumAge: 60000 });
+  });
 
   launcher.addEventListener("click", openPanel);
   closeButton.addEventListener("click", closePanel);
