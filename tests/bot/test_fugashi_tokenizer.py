@@ -81,14 +81,14 @@ def test_lemmas_are_normalized_dictionary_forms(
     assert [t.lemma for t in tokens] == expected_lemmas
 
 
-def test_pos_in_token_data(create_tokenizer: CreateTokenizer) -> None:
+def test_pos_and_reading_in_token_data(create_tokenizer: CreateTokenizer) -> None:
     tokens = create_tokenizer().tokenize(Message(data={TEXT: "街灯が切れた"}), attribute=TEXT)
 
     assert [t.data for t in tokens] == [
-        {"pos": "名詞", "pos2": "普通名詞"},
-        {"pos": "助詞", "pos2": "格助詞"},
-        {"pos": "動詞", "pos2": "非自立可能"},
-        {"pos": "助動詞", "pos2": "*"},
+        {"pos": "名詞", "pos2": "普通名詞", "reading": "ガイトウ"},
+        {"pos": "助詞", "pos2": "格助詞", "reading": "ガ"},
+        {"pos": "動詞", "pos2": "非自立可能", "reading": "キレ"},
+        {"pos": "助動詞", "pos2": "*", "reading": "タ"},
     ]
 
 
