@@ -18,6 +18,7 @@ from actions.forms import (
 )
 from actions.protocol import ActionResult, button, text
 from actions.registry import ActionContext, registry
+from api.channels.line.attachments import held_photo_count
 from api.city.profile import city_profile
 from api.core.types import utcnow
 from api.departments.models import Department
@@ -82,6 +83,9 @@ def ask_confirmation(ctx: ActionContext) -> ActionResult:
         "location": tracker.slot(LOCATION) if form == "report_form" else None,
         "contact": None if live else _shown_contact(tracker.slot(CONTACT)),
     }
+    if form == "report_form":
+        photos = held_photo_count(ctx.session, tracker.sender_id)
+        values["photos"] = f"{photos}枚" if photos else None
     department = routed_department(ctx)
     values["department"] = department.name if department else None
     for key, value in values.items():

@@ -20,6 +20,7 @@ from api.cases.models import CaseKind
 from api.cases.numbering import find_case_number
 from api.cases.schemas import NewCase
 from api.cases.service import open_case
+from api.channels.line.attachments import adopt_held_photos
 from api.core.types import utcnow
 from api.departments.repository import DepartmentRepository
 from api.feedback.service import link_case
@@ -103,6 +104,8 @@ def open_case_action(ctx: ActionContext) -> ActionResult:
             if span.label in TRIAGE_LABELS
         ],
     )
+    if form == "report_form":
+        adopt_held_photos(ctx.session, case)  # photos sent on LINE while the form ran
     question_key = tracker.slot("question_key")
     if question_key and form == "inquiry_form":
         link_case(ctx.session, question_key, case.id)  # the question this inquiry escalates

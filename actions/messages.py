@@ -74,6 +74,7 @@ CONFIRM_LINES = {
     "description": "・内容：{value}",
     "location": "・場所：{value}",
     "contact": "・連絡先：{value}",
+    "photos": "・写真：{value}",
     "department": "・担当（予定）：{value}",
     "urgent": "・緊急：はい（担当課が優先して確認します）",
 }

@@ -173,3 +173,48 @@ def test_call_centre_registers_a_phone_call(console: Page, admin_account: str) -
     expect(details).to_contain_text("電話")
     expect(details).to_contain_text("道路維持課")  # routed from what was said
     expect(console.get_by_text("会話の記録はありません（電話受付など）。")).to_be_visible()
+
+
+def test_a_citizen_waiting_in_a_live_chat_is_announced_and_leads_the_queue(
+    console: Page, stack: Stack, admin_account: str
+) -> None:
+    from datetime import datetime, timezone
+
+    from api.cases.service import open_case
+    from api.handoff import service as handoff
+    from tests.api.cases.test_service import new_case, route_to_roads
+
+    engine = build_engine(stack.database_url)
+    with unit_of_work(sessionmaker(bind=engine)) as session:
+        urgent, _ = open_case(
+            session,
+            new_case(sender_id="web:urgent-e2e", urgent=True),
+            route=route_to_roads,
+            actor="bot",
+        )
+        waiting, _ = open_case(
+            session,
+            new_case(sender_id="web:live-e2e", kind="human_request"),
+            route=route_to_roads,
+            actor="bot",
+        )
+        handoff.request_live_chat(session, waiting, datetime.now(timezone.utc))
+        numbers = (urgent.case_number, waiting.case_number)
+    engine.dispose()
+
+    console.get_by_label("ユーザー名").fill(admin_account)
+    console.get_by_label("パスワード").fill(PASSWORD)
+    console.get_by_role("button", name="ログイン").click()
+    alert = console.locator("#live-alert")
+    expect(alert).to_contain_text("チャット待ち")
+    first_row = console.get_by_role("row").nth(1)  # row 0 is the header
+    expect(first_row).to_contain_text(numbers[1])
+    expect(first_row).to_contain_text("チャット待ち")
+    expect(console.get_by_role("row").filter(has_text=numbers[0])).to_contain_text("緊急")
+    expect(console).to_have_title(re.compile(r"^（\d+）"))
+
+    # Taking the chat ends the wait: the announcement goes with the next check.
+    alert.get_by_role("link").click()
+    expect(console.get_by_role("heading", name=re.compile(numbers[1]))).to_be_visible()
+    console.get_by_role("button", name="会話を引き継ぐ").click()
+    expect(console.get_by_role("button", name="自動応答に戻す")).to_be_visible()

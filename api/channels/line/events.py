@@ -46,6 +46,10 @@ LOCATION_ATTACHED = (
     "位置情報{place}を、受付番号 {number} のご報告に添付しました。ありがとうございます。"
 )
 IMAGE_ATTACHED = "写真を、受付番号 {number} のご報告に添付しました。ありがとうございます。"
+IMAGE_HELD = (
+    "写真を受け取りました。受け付けのときに、このご報告に添付します。"
+    "続けて、先ほどのご質問にお答えください。"
+)
 NO_OPEN_REPORT = (
     "{what}を受け取りましたが、受付中のご報告がないため、保存していません。"
     "道路の穴や街灯の故障などをご報告いただいたあとに{what}をお送りいただくと、"
@@ -212,8 +216,10 @@ class EventProcessor:
                 case = open_report(session, sender) if sender else None
                 return case.id if case else None
 
-        case_id = await asyncio.to_thread(find)
-        if case_id is None:
+        # A report being made: the photo is held and joins the case when it is filed.
+        held = sender is not None and await self._conversation.active_form(sender) == REPORT_FORM
+        case_id = None if held else await asyncio.to_thread(find)
+        if case_id is None and not held:
             # No report to attach to: the photo is not fetched at all (nothing kept needlessly).
             await self._reply(event, messages.text_messages([NO_OPEN_REPORT.format(what="写真")]))
             return
@@ -241,8 +247,18 @@ class EventProcessor:
             data["original_content_url"] = provider.get("originalContentUrl")
             data["preview_image_url"] = provider.get("previewImageUrl")
 
-        def store() -> str:
+        def store() -> str | None:
             with unit_of_work(self._factory) as session:
+                if held:
+                    attach_image(
+                        session,
+                        None,
+                        content=content,
+                        content_type=content_type,
+                        data=data,
+                        held_for=sender,
+                    )
+                    return None
                 case = session.get(Case, case_id)
                 if case is None:  # deleted while the photo was being fetched
                     raise LookupError("the report to attach to is gone")
@@ -250,7 +266,8 @@ class EventProcessor:
                 return case.case_number
 
         number = await asyncio.to_thread(store)
-        await self._reply(event, messages.text_messages([IMAGE_ATTACHED.format(number=number)]))
+        reply = IMAGE_HELD if number is None else IMAGE_ATTACHED.format(number=number)
+        await self._reply(event, messages.text_messages([reply]))
 
     # -- sending -------------------------------------------------------------------------------
 

@@ -64,7 +64,11 @@ class CaseAttachment(Base):
     __tablename__ = "case_attachments"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    # None while held: a photo sent during a report form waits for the case it belongs to
+    case_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), index=True
+    )
+    held_for: Mapped[str | None] = mapped_column(String(200), index=True)  # the sender
     kind: Mapped[str] = mapped_column(String(16))
     # location: {"address", "latitude", "longitude", "title"}; image: {"content_type", "size",
     # "sha256", "provider", "line_message_id"} (or the external URLs); plus "source".

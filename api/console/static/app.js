@@ -81,6 +81,7 @@
     if (ticket !== undefined && ticket !== currentTicket) return;
     main.replaceChildren(content);
     document.title = title + " | madoguchi 職員コンソール";
+    if (window.madoguchiPresence) window.madoguchiPresence.retitle();
     main.focus();
   }
 

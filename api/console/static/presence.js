@@ -9,7 +9,14 @@
   var INTERVAL_MS = 60 * 1000;
   var timer = null;
   var known = {};
-  var baseTitle = document.title;
+  var waitingCount = 0;
+  var PREFIX = /^（\d+）/;
+
+  // The page title starts with the number of citizens waiting, whatever page is shown.
+  function retitle() {
+    var bare = document.title.replace(PREFIX, "");
+    document.title = waitingCount ? "（" + waitingCount + "）" + bare : bare;
+  }
 
   function beep() {
     try {
@@ -27,7 +34,8 @@
     var slot = document.getElementById("live-alert");
     if (!slot) return;
     slot.replaceChildren();
-    document.title = waiting.length ? "（" + waiting.length + "）" + baseTitle : baseTitle;
+    waitingCount = waiting.length;
+    retitle();
     if (!waiting.length) return;
     var link = document.createElement("a");
     link.href = "#/cases/" + waiting[0].case_number;
@@ -47,6 +55,7 @@
   }
 
   window.madoguchiPresence = {
+    retitle: retitle,
     start: function (api) {
       if (timer) return;
       tick(api);

@@ -141,7 +141,9 @@ def signals(index: FaqIndex, query: str, top: int = 10) -> Signals:
     scored = index.score(query)
     hits = index.hits(scored, top)
     words = scored.terms.words
-    worded = index.wordings().entries_worded(words)
+    vague = len(words) == 1 and index.word_frequency(words[0]) >= 2
+    # one shared word (「ごみ」) stays vague even when an entry happens to be worded so
+    worded = () if vague else index.wordings().entries_worded(words)
     if not hits:
         return Signals([], 0.0, 0, worded=worded)
     best = index._position[hits[0].faq_id]
@@ -151,7 +153,7 @@ def signals(index: FaqIndex, query: str, top: int = 10) -> Signals:
         float(scored.lexical[best]),
         scored.agreement(),
         worded=worded,
-        vague=len(words) == 1 and index.word_frequency(words[0]) >= 2,
+        vague=vague,
         outside=bool(unknown) and len(unknown) >= OUTSIDE_SHARE * len(words),
         key_covered=covered_share(index, words, hits[0].faq_id) >= KEY_COVERAGE,
     )

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker, undefer
 
 from api.cases.models import Case, CaseStatus
+from api.channels.line.attachments import adopt_held_photos, held_photo_count
 from api.channels.line.events import STICKER_REPLY
 from api.channels.line.models import CaseAttachment, InboxStatus, LineInboxEvent
 from api.conversation.schemas import ChatButton, ChatMessage
@@ -434,3 +435,34 @@ def test_image_held_by_an_external_provider_is_attached_by_url(
     assert attachment.content is None
     assert attachment.data["original_content_url"] == "https://example.jp/photo.jpg"
     assert case.case_number in line_api.replies[0].json["messages"][0]["text"]
+
+
+def test_a_photo_during_a_report_is_held_until_the_case_opens(
+    post_events: Poster,
+    line_api: LineStub,
+    line_data: LineStub,
+    conversation: FakeConversation,
+    open_report: Callable[..., Case],
+    session_factory: sessionmaker[Session],
+) -> None:
+    earlier = open_report(location="緑町3丁目")  # an earlier report does not get the photo
+    conversation.form = "report_form"
+    photo = b"\xff\xd8\xff\xe0" + b"fallen tree" * 50
+    line_data.contents["500000000000000001"] = (photo, "image/jpeg")
+    post_events(
+        message_event(
+            {"type": "image", "id": "500000000000000001", "contentProvider": {"type": "line"}}
+        )
+    )
+    assert "受け付けのときに" in line_api.replies[0].json["messages"][0]["text"]
+    assert attachments(session_factory, earlier.id) == []
+    with session_factory() as session:
+        assert held_photo_count(session, SENDER) == 1
+    filed = open_report(location="緑町4丁目")  # the report is filed (the bot's open-case action)
+    with session_factory() as session:
+        assert adopt_held_photos(session, session.get(Case, filed.id)) == 1
+        session.commit()
+        assert held_photo_count(session, SENDER) == 0
+    [attachment] = attachments(session_factory, filed.id)
+    assert attachment.content == photo and attachment.held_for is None
+    assert line_api.errors == [] and line_data.errors == []

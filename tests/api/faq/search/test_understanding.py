@@ -78,3 +78,8 @@ def test_kansai_forms_are_standardized() -> None:
     assert std("なんぼかかるん") == "いくらかかるん"
     assert std("ほかの窓口") == "ほかの窓口"  # ほか = other, not ほかす
     assert std("hello world") == "hello world"  # spaces between latin words stay
+
+
+def test_one_shared_word_stays_vague_even_if_an_entry_is_worded_so(demo: FaqIndex) -> None:
+    decision, questions = question_of(demo, "ごみ")
+    assert decision == "clarify" and len(questions) >= 2
