@@ -24,16 +24,16 @@ def _chat(stack: Stack, sender: str, message: str) -> list[dict]:
 
 
 def _until_offer_or_number(stack: Stack, sender: str, answer: list[dict]) -> list[dict]:
-    """Declines a contact and confirms when asked, until the bot offers or opens."""
+    """Declines a contact and confirms the case when asked, until the bot offers or opens."""
     for _ in range(4):
         said = "\n".join(m.get("text") or "" for m in answer)
         if "同じものでしょうか" in said or "受付番号は" in said:
             return answer
-        buttons = [b for m in answer for b in m.get("buttons") or []]
-        if "連絡先" in said:
+        yes = [b for m in answer for b in m.get("buttons") or [] if b["title"] == "はい"]
+        if yes:  # the confirmation of the whole case
+            answer = _chat(stack, sender, yes[0]["payload"])
+        elif "連絡先" in said:
             answer = _chat(stack, sender, "不要")
-        elif buttons:
-            answer = _chat(stack, sender, buttons[0]["payload"])  # はい
         else:
             break
     raise AssertionError(f"unexpected answer: {answer}")
@@ -57,7 +57,8 @@ def test_a_nearby_report_is_offered_and_linked(stack: Stack) -> None:
     ).json()[0]["service_request_id"]
 
     sender = f"web:{uuid.uuid4().hex}"
-    _chat(stack, sender, "街灯が切れています")
+    asked = _chat(stack, sender, "家の前の街灯が切れています")
+    assert "場所" in asked[-1]["text"], asked
     shared = _chat(stack, sender, f'/share_location{{"latitude": {LAT}, "longitude": {LON}}}')
     offer = _until_offer_or_number(stack, sender, shared)
     text = "\n".join(m.get("text") or "" for m in offer)
