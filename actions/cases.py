@@ -13,6 +13,7 @@ from actions.forms import (
     LONGITUDE,
     URGENT,
 )
+from actions.nearby import offer_nearby
 from actions.protocol import ActionResult, slot_set, text
 from actions.registry import ActionContext, registry
 from api.cases.citizen import department_label, describe_status
@@ -54,6 +55,9 @@ def _reset_case_slots() -> list[dict[str, object]]:
     return [slot_set(name, None) for name in CASE_SLOTS]
 
 
+reset_case_slots = _reset_case_slots  # for actions/nearby.py
+
+
 def _last_form(ctx: ActionContext) -> str | None:
     for event in reversed(ctx.tracker.events):
         if event.get("event") == "active_loop" and event.get("name") in FORM_KINDS:
@@ -81,6 +85,18 @@ def open_case_action(ctx: ActionContext) -> ActionResult:
 
     message_id = tracker.latest_user_message_id() or "no-message-id"
     triage_text = f"{description}\n{location or ''}"
+    # 「もう報告されていませんか？」: nearby open cases of the department first (actions/nearby.py).
+    question = offer_nearby(
+        ctx,
+        form=form,
+        latitude=latitude,
+        longitude=longitude,
+        triage_text=triage_text,
+        route=route,
+        idempotency_key=f"rasa:{tracker.sender_id}:{message_id}",
+    )
+    if question is not None:
+        return question
     case, _created = open_case(
         ctx.session,
         NewCase(

@@ -141,3 +141,18 @@ NEXT_STEPS_NO_CONTACT = (
     "連絡先をいただいていないため、個別のご連絡はいたしません。"
 )
 STATUS_HINT = "状況は「受付番号 {number} の状況は？」とお尋ねいただくと確認できます。"
+
+# "Already reported?" (actions/nearby.py): only the kind of problem, the distance, the date and
+# the status of other citizens' cases, never what they wrote.
+NEARBY_OFFER = "近くで、同じ担当課への次のご報告を受け付けて対応中です。同じものでしょうか。"
+NEARBY_LINE = "{index}. {what}（約{distance}m、{date}受付、{status}）"
+NEARBY_SAME_ONE = "同じものです"
+NEARBY_SAME_OF = "{index}と同じです"
+NEARBY_DIFFERENT = "別の件です"
+NEARBY_LINKED = (
+    "ありがとうございます。このご報告は、すでに受付番号 {number} として{department}が"
+    "対応しています。新しい受付はせず、同じ内容のご報告があったことを担当課に伝えました。\n"
+    "状況は「受付番号 {number} の状況は？」とお尋ねいただくと確認できます。"
+)
+NEARBY_GONE = "お選びのご報告はすでに対応が終わっていたため、新しいご報告として受け付けます。"
+NEARBY_STATUS = {"new": "受付済み", "in_progress": "対応中", "waiting_citizen": "対応中"}
