@@ -69,6 +69,10 @@ def test_ask_answer_clarify_reload(page: Page) -> None:
     expect(page.get_by_role("dialog")).to_be_visible()  # stays open across the reload
     expect(page.locator(".msg")).to_have_count(count)
     assert page.evaluate("JSON.parse(sessionStorage.getItem('madoguchi.sender'))") == sender
+    # The server issued the conversation; its token is kept with it (never the sender itself).
+    assert re.fullmatch(r"web:[0-9a-f]{32}", sender)
+    token = page.evaluate("JSON.parse(sessionStorage.getItem('madoguchi.token'))")
+    assert token and token not in sender
 
 
 def test_message_typed_during_a_network_drop_is_sent_when_back(page: Page) -> None:
@@ -87,6 +91,8 @@ def report_broken_slide(page: Page) -> str:
     ask(page, "中央公園のすべり台が壊れていて危ないです")
     expect(bot_messages(page).last).to_contain_text("連絡先")
     ask(page, "不要")
+    expect(bot_messages(page).last).to_contain_text("よろしいですか")
+    ask(page, "はい")
     expect(bot_messages(page).last).to_contain_text("受付番号は")
     return re.search(r"\d{4}-\d{6}", bot_messages(page).last.inner_text()).group(0)
 
