@@ -31,6 +31,7 @@ from api.handoff.router import router as presence_router
 from api.health.router import router as health_router
 from api.metrics.router import router as metrics_router
 from api.seed import seed_if_empty
+from api.staff.router import accounts_router
 from api.staff.router import router as auth_router
 from api.triage.router import router as triage_router
 
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (
         health_router,
         auth_router,
+        accounts_router,
         audit_router,
         chat_router,
         cases_router,

@@ -173,3 +173,33 @@ def test_call_centre_registers_a_phone_call(console: Page, admin_account: str) -
     expect(details).to_contain_text("電話")
     expect(details).to_contain_text("道路維持課")  # routed from what was said
     expect(console.get_by_text("会話の記録はありません（電話受付など）。")).to_be_visible()
+
+
+def test_wrong_password_then_an_administrator_disables_an_account(
+    console: Page, admin_account: str, stack: Stack
+) -> None:
+    engine = build_engine(stack.database_url)
+    with unit_of_work(sessionmaker(bind=engine)) as session:
+        add_staff(session, "ueda-roads", PASSWORD, StaffRole.department_staff, ["roads"], actor="t")
+    engine.dispose()
+    token = httpx.post(
+        f"{stack.api_url}/api/v1/auth/token",
+        data={"username": "ueda-roads", "password": PASSWORD},
+        timeout=30,
+    ).json()["access_token"]
+    ueda = {"Authorization": f"Bearer {token}"}
+
+    console.get_by_label("ユーザー名").fill(admin_account)
+    console.get_by_label("パスワード").fill("not-the-password")
+    console.get_by_role("button", name="ログイン").click()
+    expect(console.get_by_role("alert")).to_have_text("ユーザー名またはパスワードが違います。")
+    sign_in(console, admin_account)
+
+    console.get_by_role("link", name="職員アカウント").click()
+    row = console.get_by_role("row").filter(has_text="ueda-roads")
+    expect(row).to_contain_text("有効")
+    row.get_by_role("button", name="無効にする").click()
+    expect(console.get_by_role("status")).to_contain_text("ueda-roads を無効にしました。")
+    expect(console.get_by_role("row").filter(has_text="ueda-roads")).to_contain_text("無効")
+    me = httpx.get(f"{stack.api_url}/api/v1/auth/me", headers=ueda, timeout=30)
+    assert me.status_code == 401  # the disabled account's token stopped at once
