@@ -16,6 +16,7 @@ from api.core.config import get_settings
 from api.core.db import unit_of_work
 from api.core.migrate import upgrade_database
 from api.metrics.cli import add_metrics_commands
+from api.privacy.cli import add_privacy_commands
 from api.staff.cli import add_staff_commands
 
 if TYPE_CHECKING:  # the knowledge base loads heavy modules: imported when a command needs it
@@ -269,6 +270,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_case_commands(commands)
     add_staff_commands(commands)
     add_metrics_commands(commands)
+    add_privacy_commands(commands)
     return parser
 
 

@@ -58,6 +58,27 @@ class Settings(BaseSettings):
         default=10 * 1024 * 1024, validation_alias="LINE_MAX_IMAGE_BYTES"
     )
 
+    # Rasa's tracker store (bot/endpoints.yml reads the same variable): the privacy purge
+    # deletes and masks conversations there too. Unset: only the API database is purged.
+    tracker_store_url: str | None = Field(default=None, validation_alias="TRACKER_STORE_URL")
+    # Retention policy (days), applied by `madoguchi privacy purge` (safe to run daily).
+    retain_conversation_days: int = Field(
+        default=90, ge=1, validation_alias="MADOGUCHI_RETAIN_CONVERSATION_DAYS"
+    )
+    retain_closed_case_contact_days: int = Field(
+        default=365, ge=1, validation_alias="MADOGUCHI_RETAIN_CLOSED_CASE_CONTACT_DAYS"
+    )
+    retain_line_inbox_days: int = Field(
+        default=7, ge=1, validation_alias="MADOGUCHI_RETAIN_LINE_INBOX_DAYS"
+    )
+    retain_event_stream_days: int = Field(
+        default=30, ge=1, validation_alias="MADOGUCHI_RETAIN_EVENT_STREAM_DAYS"
+    )
+    # What citizens typed is masked in Rasa's tracker once this old (the case holds the contact).
+    mask_tracker_after_hours: int = Field(
+        default=24, ge=1, validation_alias="MADOGUCHI_MASK_TRACKER_AFTER_HOURS"
+    )
+
     @field_validator("admin_token")
     @classmethod
     def _refuse_placeholder(cls, value: SecretStr) -> SecretStr:
