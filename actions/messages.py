@@ -141,9 +141,10 @@ NEXT_STEPS_NO_CONTACT = (
 )
 STATUS_HINT = "状況は「受付番号 {number} の状況は？」とお尋ねいただくと確認できます。"
 
-# Case status for someone other than the conversation that opened the case (api/cases/access.py).
+# Case status for anyone but the conversation that opened the case (api/cases/access.py).
 ACCESS_CODE_LINE = (
-    "確認コードは {code} です。別の端末やお電話で状況をお尋ねの際は、受付番号と一緒にお伝えください。"
+    "確認コードは {code} です。"
+    "別の端末やお電話で状況をお尋ねの際は、受付番号と一緒にお伝えください。"
 )
 STATUS_NEEDS_CODE = (
     "受付番号 {number} の状況をお知らせするには、受付時にお伝えした6桁の確認コードが必要です。"

@@ -25,6 +25,12 @@ class Settings(BaseSettings):
     rasa_url: str = Field(default="http://127.0.0.1:5005", validation_alias="RASA_URL")
     # Token of Rasa's HTTP API, used to read conversation transcripts for staff.
     rasa_auth_token: SecretStr | None = Field(default=None, validation_alias="RASA_AUTH_TOKEN")
+    # Rasa calls the action server (POST /webhook) with ?token=<this> (bot/endpoints.yml): set,
+    # nobody else can run actions (open cases, read a case's status as its owner). `make run`
+    # creates one in var/action-token; unset (unit tests), the webhook is open.
+    action_endpoint_token: SecretStr | None = Field(
+        default=None, validation_alias="ACTION_ENDPOINT_TOKEN"
+    )
     rasa_timeout_seconds: float = Field(default=20.0, validation_alias="RASA_TIMEOUT_SECONDS")
     # Bootstrap credential for the first administrator; no default on purpose.
     admin_token: SecretStr = Field(validation_alias="MADOGUCHI_ADMIN_TOKEN")

@@ -217,3 +217,23 @@ def test_an_inquiry_from_a_question_is_linked_to_it(client: TestClient, seeded: 
     case = seeded.scalar(select(Case))
     assert seeded.scalar(select(BotAnswer.case_id).where(BotAnswer.message_key == key)) == case.id
     assert slots_in(opened)["question_key"] is None  # not carried into the next case
+
+
+def test_only_rasa_runs_actions_when_the_action_token_is_set(
+    client: TestClient, seeded: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from api.core.config import get_settings
+
+    monkeypatch.setenv("ACTION_ENDPOINT_TOKEN", "action-token-for-this-test")
+    get_settings.cache_clear()
+    try:
+        payload = _completed_report()
+        for query in ("", "?token=guessed"):
+            refused = client.post(f"/webhook{query}", json=payload)
+            assert refused.status_code == 401, query
+        assert seeded.scalar(select(func.count()).select_from(Case)) == 0
+        accepted = client.post("/webhook?token=action-token-for-this-test", json=payload)
+        assert accepted.status_code == 200
+        assert "受付番号は" in accepted.json()["responses"][0]["text"]
+    finally:
+        get_settings.cache_clear()
