@@ -180,11 +180,11 @@ def test_wrong_password_then_an_administrator_disables_an_account(
 ) -> None:
     engine = build_engine(stack.database_url)
     with unit_of_work(sessionmaker(bind=engine)) as session:
-        add_staff(session, "ueda-roads", PASSWORD, StaffRole.department_staff, ["roads"], actor="t")
+        add_staff(session, "mori-disabled", PASSWORD, StaffRole.department_staff, ["roads"], actor="t")
     engine.dispose()
     token = httpx.post(
         f"{stack.api_url}/api/v1/auth/token",
-        data={"username": "ueda-roads", "password": PASSWORD},
+        data={"username": "mori-disabled", "password": PASSWORD},
         timeout=30,
     ).json()["access_token"]
     ueda = {"Authorization": f"Bearer {token}"}
@@ -196,10 +196,10 @@ def test_wrong_password_then_an_administrator_disables_an_account(
     sign_in(console, admin_account)
 
     console.get_by_role("link", name="職員アカウント").click()
-    row = console.get_by_role("row").filter(has_text="ueda-roads")
+    row = console.get_by_role("row").filter(has_text="mori-disabled")
     expect(row).to_contain_text("有効")
     row.get_by_role("button", name="無効にする").click()
-    expect(console.get_by_role("status")).to_contain_text("ueda-roads を無効にしました。")
-    expect(console.get_by_role("row").filter(has_text="ueda-roads")).to_contain_text("無効")
+    expect(console.get_by_role("status")).to_contain_text("mori-disabled を無効にしました。")
+    expect(console.get_by_role("row").filter(has_text="mori-disabled")).to_contain_text("無効")
     me = httpx.get(f"{stack.api_url}/api/v1/auth/me", headers=ueda, timeout=30)
     assert me.status_code == 401  # the disabled account's token stopped at once
