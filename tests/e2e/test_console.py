@@ -180,7 +180,9 @@ def test_wrong_password_then_an_administrator_disables_an_account(
 ) -> None:
     engine = build_engine(stack.database_url)
     with unit_of_work(sessionmaker(bind=engine)) as session:
-        add_staff(session, "mori-disabled", PASSWORD, StaffRole.department_staff, ["roads"], actor="t")
+        add_staff(
+            session, "mori-disabled", PASSWORD, StaffRole.department_staff, ["roads"], actor="t"
+        )
     engine.dispose()
     token = httpx.post(
         f"{stack.api_url}/api/v1/auth/token",
