@@ -16,6 +16,7 @@ from actions.forms import (
 from actions.nearby import offer_nearby
 from actions.protocol import ActionResult, slot_set, text
 from actions.registry import ActionContext, registry
+from api.cases.access import Access, find_access_code, look_up
 from api.cases.citizen import department_label, describe_status
 from api.cases.models import CaseKind
 from api.cases.numbering import find_case_number
@@ -152,6 +153,7 @@ def open_case_action(ctx: ActionContext) -> ActionResult:
     lines = [
         messages.CASE_OPENED[case.kind].format(department=label),
         messages.CASE_NUMBER_LINE.format(number=case.case_number),
+        messages.ACCESS_CODE_LINE.format(code=case.access_code),
     ]
     if case.urgent:
         lines.append(messages.URGENT_CASE_LINE)
@@ -185,13 +187,20 @@ def decline_offer(ctx: ActionContext) -> ActionResult:
 
 @registry.register("action_case_status")
 def case_status(ctx: ActionContext) -> ActionResult:
+    """The status for the conversation that opened the case; anyone else must give the case's
+    access code with the number, and learns nothing (not even whether it exists) without it."""
     tracker = ctx.tracker
     number = find_case_number(tracker.latest_entity("case_number") or "") or find_case_number(
         tracker.latest_text
     )
     if number is None:
         return ActionResult(responses=[text(messages.ASK_CASE_NUMBER)])
-    status = describe_status(ctx.session, number)
-    if status is None:
-        return ActionResult(responses=[text(messages.CASE_NOT_FOUND.format(number=number))])
-    return ActionResult(responses=[text(status)])
+    lookup = look_up(ctx.session, number, tracker.sender_id, find_access_code(tracker.latest_text))
+    if lookup.access is Access.granted and lookup.case is not None:
+        return ActionResult(responses=[text(describe_status(ctx.session, lookup.case))])
+    reply = {
+        Access.needs_code: messages.STATUS_NEEDS_CODE,
+        Access.wrong_code: messages.STATUS_WRONG_CODE,
+        Access.locked: messages.STATUS_CODE_LOCKED,
+    }[lookup.access]
+    return ActionResult(responses=[text(reply.format(number=number))])

@@ -156,3 +156,21 @@ NEARBY_LINKED = (
 )
 NEARBY_GONE = "お選びのご報告はすでに対応が終わっていたため、新しいご報告として受け付けます。"
 NEARBY_STATUS = {"new": "受付済み", "in_progress": "対応中", "waiting_citizen": "対応中"}
+
+# Case status for anyone but the conversation that opened the case (api/cases/access.py).
+ACCESS_CODE_LINE = (
+    "確認コードは {code} です。"
+    "別の端末やお電話で状況をお尋ねの際は、受付番号と一緒にお伝えください。"
+)
+STATUS_NEEDS_CODE = (
+    "受付番号 {number} の状況をお知らせするには、受付時にお伝えした6桁の確認コードが必要です。"
+    "「受付番号 {number} 確認コード 123456」のように、番号とコードを一緒にお送りください。"
+)
+STATUS_WRONG_CODE = (
+    "受付番号 {number} と確認コードの組み合わせを確認できませんでした。"
+    "番号とコードをお確かめのうえ、もう一度お送りください。"
+)
+STATUS_CODE_LOCKED = (
+    "確認コードの誤りが続いたため、このチャットでは受付番号 {number} の状況をお知らせできません。"
+    "お手数ですが、市役所へお電話でお問い合わせください。"
+)

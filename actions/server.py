@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hmac
 import logging
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -14,7 +15,9 @@ from actions import asks, cases, faq, forms, messages  # noqa: F401
 from actions.protocol import ActionCall, ActionResult, text
 from actions.registry import ActionContext, registry
 from actions.tracker import Tracker
+from api.core.config import Settings, get_settings
 from api.core.db import get_session_factory, unit_of_work
+from api.core.errors import UnauthorizedError
 
 logger = logging.getLogger(__name__)
 router = APIRouter(tags=["rasa action server"])
@@ -23,12 +26,22 @@ router = APIRouter(tags=["rasa action server"])
 @router.post(
     "/webhook",
     response_model=ActionResult,
-    responses={404: {"description": "unknown action"}},
+    responses={
+        401: {"description": "missing or wrong ?token= (ACTION_ENDPOINT_TOKEN)"},
+        404: {"description": "unknown action"},
+    },
 )
 def run_action(
     call: ActionCall,
     factory: Annotated[sessionmaker[Session], Depends(get_session_factory)],
+    settings: Annotated[Settings, Depends(get_settings)],
+    token: Annotated[str | None, Query(max_length=200, description="ACTION_ENDPOINT_TOKEN")] = None,
 ) -> ActionResult | JSONResponse:
+    expected = settings.action_endpoint_token
+    if expected is not None and not hmac.compare_digest(
+        (token or "").encode(), expected.get_secret_value().encode()
+    ):
+        raise UnauthorizedError("the action server answers Rasa only: missing or wrong ?token=")
     handler = registry.get(call.next_action)
     if handler is None:
         return JSONResponse(

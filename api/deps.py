@@ -19,6 +19,9 @@ from api.staff.session import (
     csrf_is_valid,
 )
 
+# Paging offsets beyond this are refused (422): larger numbers would overflow the database.
+MAX_OFFSET = 1_000_000_000
+
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 

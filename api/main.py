@@ -34,6 +34,7 @@ from api.metrics.router import router as metrics_router
 from api.open311.router import admin_router as open311_keys_router
 from api.open311.router import router as open311_router
 from api.seed import seed_if_empty
+from api.staff.router import accounts_router
 from api.staff.router import router as auth_router
 from api.triage.router import router as triage_router
 
@@ -83,11 +84,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         CORSMiddleware,
         allow_origins=[o.strip() for o in settings.widget_origins.split(",") if o.strip()],
         allow_methods=["GET", "POST"],
-        allow_headers=["Content-Type", "Last-Event-ID"],
+        allow_headers=["Content-Type", "Last-Event-ID", "Authorization"],
     )
     for router in (
         health_router,
         auth_router,
+        accounts_router,
         audit_router,
         chat_router,
         cases_router,

@@ -17,6 +17,8 @@ ensure_secret() {  # VARIABLE FILE
 ensure_secret MADOGUCHI_ADMIN_TOKEN "$MADOGUCHI_ROOT/var/admin-token"
 # Rasa's HTTP API (conversation transcripts for staff) is token-protected and bound to localhost.
 ensure_secret RASA_AUTH_TOKEN "$MADOGUCHI_ROOT/var/rasa-token"
+# Rasa's calls to the action server (/webhook on the API's public port) carry this token.
+ensure_secret ACTION_ENDPOINT_TOKEN "$MADOGUCHI_ROOT/var/action-token"
 
 export API_HOST="${API_HOST:-127.0.0.1}"
 export API_PORT="${API_PORT:-8000}"

@@ -17,8 +17,10 @@ cat <<MSG
     demo city page: http://$API_HOST:$API_PORT/   (the chat widget is at the bottom right)
     API:            http://$API_HOST:$API_PORT/docs   (OpenAPI)
     health:         http://$API_HOST:$API_PORT/health
-    chat:           curl -s http://$API_HOST:$API_PORT/api/v1/chat -H 'Content-Type: application/json' \\
-                      -d '{"sender": "web:demo", "message": "粗大ごみの出し方を教えて"}'
+    chat:           curl -s -X POST http://$API_HOST:$API_PORT/api/v1/chat/sessions   (sender, token)
+                    curl -s http://$API_HOST:$API_PORT/api/v1/chat -H 'Content-Type: application/json' \\
+                      -H 'Authorization: Bearer <token>' \\
+                      -d '{"sender": "<sender>", "message": "粗大ごみの出し方を教えて"}'
     admin token:    var/admin-token (send as: Authorization: Bearer \$(cat var/admin-token))
     Rasa log:       var/rasa.log
 

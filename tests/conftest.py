@@ -13,6 +13,9 @@ import pytest
 # The API refuses to start without a real-looking secret; tests use their own.
 os.environ.setdefault("MADOGUCHI_ADMIN_TOKEN", "test-admin-token-4f9c2e7a1b")
 os.environ.setdefault("MADOGUCHI_SEED_DEMO_CITY", "false")
+# In-process tests call the action server directly (tests/actions); the token check has its own
+# test, and the end-to-end stack sets a token of its own for Rasa and the API.
+os.environ.pop("ACTION_ENDPOINT_TOKEN", None)
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 POSTGRES_URL = os.environ.get(

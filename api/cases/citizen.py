@@ -1,12 +1,11 @@
-"""What a citizen hears about a case: plain Japanese, and nothing a stranger holding the number
-should not learn (no description, no contact)."""
+"""What a citizen hears about a case: plain Japanese, no description, no contact. Only the
+case's owner gets it (api/cases/access.py decides who that is)."""
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
 from api.cases.models import Case, CaseStatus
-from api.cases.repository import CaseRepository
 from api.departments.repository import DepartmentRepository
 
 STATUS_LABELS: dict[str, str] = {
@@ -25,11 +24,8 @@ def department_label(session: Session, code: str) -> str:
     return f"{department.name}{phone}"
 
 
-def describe_status(session: Session, case_number: str) -> str | None:
-    """One citizen-readable paragraph about the case, or None when no such case exists."""
-    case: Case | None = CaseRepository(session).by_number(case_number)
-    if case is None:
-        return None
+def describe_status(session: Session, case: Case) -> str:
+    """One citizen-readable paragraph about the case, with the city's message once resolved."""
     lines = [
         f"受付番号 {case.case_number} の状況: {STATUS_LABELS.get(case.status, case.status)}",
         f"担当: {department_label(session, case.department_code)}",

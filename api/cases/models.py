@@ -78,6 +78,15 @@ class Case(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Given with the case number: whoever asks about the case from another conversation (a
+    # phone, another browser) proves with it that the case is theirs. Numbers are sequential;
+    # the code is not.
+    access_code: Mapped[str | None] = mapped_column(String(12))
+    # Wrong codes given for this case in a row: enough of them stop lookups by code.
+    access_code_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Set when the personal fields were erased (retention or the citizen's request): the row
+    # stays for the anonymous counts.
+    personal_data_erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     events: Mapped[list[CaseEvent]] = relationship(
         back_populates="case", order_by="CaseEvent.id", cascade="all, delete-orphan"

@@ -27,7 +27,7 @@ from api.conversation.transcript import TranscriptLine, transcript_from_events
 from api.core.errors import AppError
 from api.core.types import utcnow
 from api.departments.repository import DepartmentRepository
-from api.deps import CurrentStaff, SessionDep
+from api.deps import MAX_OFFSET, CurrentStaff, SessionDep
 from api.faq.knowledge import knowledge_cache
 from api.handoff import service as handoff
 from api.sla.service import case_sla
@@ -63,7 +63,7 @@ def list_cases(
     department: str | None = None,
     status: CaseStatus | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     bbox: Annotated[str | None, Query(description="area: south,west,north,east")] = None,
     near: Annotated[str | None, Query(description="area: lat,lon (with radius_m)")] = None,
     radius_m: Annotated[float | None, Query(gt=0, le=50_000)] = None,
@@ -177,8 +177,10 @@ def comment(case_number: str, body: CommentIn, session: SessionDep, staff: Curre
     response_model=CaseOut,
     responses={
         **_ERRORS,
-        409: {"description": "the case has no conversation to reply to"},
-        501: {"description": "the case's channel cannot carry replies (phone)"},
+        409: {
+            "description": "the case has no conversation to reply to, or its channel cannot "
+            "carry replies (phone: call the citizen back)"
+        },
     },
 )
 async def reply(

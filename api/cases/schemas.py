@@ -102,6 +102,8 @@ class CaseOut(CaseSummaryOut):
     entities: list[dict[str, Any]]
     resolution_message: str | None
     resolved_at: datetime | None
+    # Told to the citizen with the number: it lets them ask about the case from elsewhere.
+    access_code: str | None
     events: list[CaseEventOut]
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.audit import service as audit
+from api.cases.access import new_access_code
 from api.cases.models import Case, CaseEvent, CaseEventKind, CaseStatus
 from api.cases.numbering import allocate_case_number
 from api.cases.repository import CaseRepository
@@ -96,6 +97,7 @@ def open_case(
         contact=None if new_case.contact_declined else new_case.contact,
         contact_declined=new_case.contact_declined,
         entities=entities or [],
+        access_code=new_access_code(),
         created_at=now,
         updated_at=now,
     )

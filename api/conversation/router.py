@@ -1,13 +1,19 @@
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Header, Request
+from sqlalchemy.orm import Session, sessionmaker
 
-from api.conversation.schemas import ChatIn, ChatMessage
+from api.channels.web import sessions as chat_sessions
+from api.conversation.schemas import ChatIn, ChatMessage, ChatSessionOut
 from api.conversation.service import ConversationService
+from api.core.db import get_session_factory, unit_of_work
 
 router = APIRouter(prefix="/api/v1", tags=["chat"])
+
+TOKEN_HELP = "Bearer <token> from POST /api/v1/chat/sessions"
 
 
 def get_conversation_service(request: Request) -> ConversationService:
@@ -15,6 +21,26 @@ def get_conversation_service(request: Request) -> ConversationService:
 
 
 ConversationDep = Annotated[ConversationService, Depends(get_conversation_service)]
+FactoryDep = Annotated[sessionmaker[Session], Depends(get_session_factory)]
+
+
+def _issue(factory: sessionmaker[Session]) -> tuple[str, str]:
+    with unit_of_work(factory) as session:
+        return chat_sessions.issue(session)
+
+
+def _verify(factory: sessionmaker[Session], sender: str, token: str) -> None:
+    with unit_of_work(factory) as session:
+        chat_sessions.verify(session, sender, token)
+
+
+@router.post("/chat/sessions", response_model=ChatSessionOut, status_code=201)
+async def open_chat_session(factory: FactoryDep) -> ChatSessionOut:
+    """Opens a web conversation: an unguessable `sender` id and a secret `token`, shown once.
+    Send the token with every message (`Authorization: Bearer <token>`) and with the event
+    stream (`?token=<token>`); keep both for as long as the conversation lasts."""
+    sender, token = await asyncio.to_thread(_issue, factory)
+    return ChatSessionOut(sender=sender, token=token)
 
 
 @router.post(
@@ -22,10 +48,21 @@ ConversationDep = Annotated[ConversationService, Depends(get_conversation_servic
     response_model=list[ChatMessage],
     response_model_exclude_none=True,
     responses={
-        422: {"description": "empty, too long or malformed message, or invalid sender"},
+        401: {"description": "no chat token (Authorization: Bearer <token>)"},
+        403: {"description": "a sender the server did not issue, or a token not its own"},
+        422: {"description": "empty, too long or malformed message, or a non-web sender"},
         503: {"description": "the conversation engine is not reachable"},
     },
 )
-async def chat(body: ChatIn, conversation: ConversationDep) -> list[ChatMessage]:
-    """Sends a citizen's message to the bot and returns the bot's messages in order."""
+async def chat(
+    body: ChatIn,
+    conversation: ConversationDep,
+    factory: FactoryDep,
+    authorization: Annotated[str | None, Header(description=TOKEN_HELP)] = None,
+) -> list[ChatMessage]:
+    """Sends a citizen's message to the bot and returns the bot's messages in order. The sender
+    must be a conversation opened with POST /api/v1/chat/sessions, with its token."""
+    chat_sessions.check_channel(body.sender)
+    token = chat_sessions.token_from(authorization)
+    await asyncio.to_thread(_verify, factory, body.sender, token)
     return await conversation.handle(body.sender, body.message)

@@ -9,7 +9,7 @@ SENDER_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9:_\-.@]{0,127}$"
 class ChatIn(BaseModel):
     sender: str = Field(
         pattern=SENDER_PATTERN,
-        description="conversation id; its prefix names the channel (web:…, line:…)",
+        description="conversation id issued by POST /api/v1/chat/sessions (web:…)",
         examples=["web:3f2a9c"],
     )
     message: str = Field(description="the citizen's message", examples=["粗大ごみの出し方は？"])
@@ -30,3 +30,8 @@ class ChatButton(BaseModel):
 class ChatMessage(BaseModel):
     text: str | None = None
     buttons: list[ChatButton] = Field(default_factory=list)
+
+
+class ChatSessionOut(BaseModel):
+    sender: str = Field(description="the conversation id to send as `sender`")
+    token: str = Field(description="secret: Authorization: Bearer <token> on every message")

@@ -25,6 +25,12 @@ class Settings(BaseSettings):
     rasa_url: str = Field(default="http://127.0.0.1:5005", validation_alias="RASA_URL")
     # Token of Rasa's HTTP API, used to read conversation transcripts for staff.
     rasa_auth_token: SecretStr | None = Field(default=None, validation_alias="RASA_AUTH_TOKEN")
+    # Rasa calls the action server (POST /webhook) with ?token=<this> (bot/endpoints.yml): set,
+    # nobody else can run actions (open cases, read a case's status as its owner). `make run`
+    # creates one in var/action-token; unset (unit tests), the webhook is open.
+    action_endpoint_token: SecretStr | None = Field(
+        default=None, validation_alias="ACTION_ENDPOINT_TOKEN"
+    )
     rasa_timeout_seconds: float = Field(default=20.0, validation_alias="RASA_TIMEOUT_SECONDS")
     # Bootstrap credential for the first administrator; no default on purpose.
     admin_token: SecretStr = Field(validation_alias="MADOGUCHI_ADMIN_TOKEN")
@@ -73,6 +79,27 @@ class Settings(BaseSettings):
     map_url_template: str = Field(
         default="https://maps.gsi.go.jp/#18/{lat}/{lon}/",
         validation_alias="MADOGUCHI_MAP_URL_TEMPLATE",
+    )
+
+    # Rasa's tracker store (bot/endpoints.yml reads the same variable): the privacy purge
+    # deletes and masks conversations there too. Unset: only the API database is purged.
+    tracker_store_url: str | None = Field(default=None, validation_alias="TRACKER_STORE_URL")
+    # Retention policy (days), applied by `madoguchi privacy purge` (safe to run daily).
+    retain_conversation_days: int = Field(
+        default=90, ge=1, validation_alias="MADOGUCHI_RETAIN_CONVERSATION_DAYS"
+    )
+    retain_closed_case_contact_days: int = Field(
+        default=365, ge=1, validation_alias="MADOGUCHI_RETAIN_CLOSED_CASE_CONTACT_DAYS"
+    )
+    retain_line_inbox_days: int = Field(
+        default=7, ge=1, validation_alias="MADOGUCHI_RETAIN_LINE_INBOX_DAYS"
+    )
+    retain_event_stream_days: int = Field(
+        default=30, ge=1, validation_alias="MADOGUCHI_RETAIN_EVENT_STREAM_DAYS"
+    )
+    # What citizens typed is masked in Rasa's tracker once this old (the case holds the contact).
+    mask_tracker_after_hours: int = Field(
+        default=24, ge=1, validation_alias="MADOGUCHI_MASK_TRACKER_AFTER_HOURS"
     )
 
     @field_validator("admin_token")

@@ -11,6 +11,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 class AppError(Exception):
     status_code = 400
     code = "bad_request"
+    # Extra response headers (Retry-After …) and fields of the error body.
+    headers: dict[str, str] | None = None
+    extra: dict[str, object] | None = None
 
     def __init__(self, message: str, *, status_code: int | None = None, code: str | None = None):
         super().__init__(message)
@@ -45,13 +48,21 @@ def _body(code: str, message: str, **extra: object) -> dict[str, object]:
     return {"error": {"code": code, "message": message, **extra}}
 
 
+def render(exc: AppError) -> JSONResponse:
+    """The response of an error; also for endpoints that must commit before they answer one."""
+    headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else {}
+    headers.update(exc.headers or {})
+    return JSONResponse(
+        _body(exc.code, exc.message, **(exc.extra or {})),
+        status_code=exc.status_code,
+        headers=headers or None,
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def _app_error(_: Request, exc: AppError) -> JSONResponse:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
-        return JSONResponse(
-            _body(exc.code, exc.message), status_code=exc.status_code, headers=headers
-        )
+        return render(exc)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
+from sqlalchemy import select
 
 from api.audit import service as audit
+from api.core.errors import ConflictError
+from api.departments.models import Department
 from api.departments.repository import DepartmentRepository
 from api.departments.schemas import DepartmentFields, DepartmentOut
 from api.departments.service import get_department
@@ -21,7 +24,11 @@ def list_departments(session: SessionDep) -> list[DepartmentOut]:
 @router.put(
     "/{code}",
     response_model=DepartmentOut,
-    responses={403: {"description": "administrators only"}, 404: {"description": "no such code"}},
+    responses={
+        403: {"description": "administrators only"},
+        404: {"description": "no such code"},
+        409: {"description": "another department has that name"},
+    },
 )
 def update_department(
     code: str, body: DepartmentFields, session: SessionDep, admin: CurrentAdmin
@@ -29,6 +36,11 @@ def update_department(
     """Administrators edit the directory: names, what each handles, hours and targets.
     Routing uses the change at once."""
     department = get_department(session, code)
+    taken = session.scalar(
+        select(Department.code).where(Department.name == body.name, Department.code != code)
+    )
+    if taken is not None:
+        raise ConflictError(f"department {taken!r} is already named {body.name!r}")
     before = DepartmentFields.model_validate(department, from_attributes=True).model_dump()
     for field, value in body.model_dump().items():
         setattr(department, field, value)

@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from api.audit import service as audit
 from api.core.errors import AppError
-from api.deps import CurrentStaff, SessionDep, SettingsDep
+from api.deps import MAX_OFFSET, CurrentStaff, SessionDep, SettingsDep
 from api.faq import service
 from api.faq.knowledge import knowledge_cache
 from api.faq.models import FaqEntry
@@ -86,7 +86,7 @@ def list_entries(
     staff: CurrentStaff,
     department: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> FaqList:
     entries, total = service.list_faq(session, department=department, limit=limit, offset=offset)
     return FaqList(items=[_out(e) for e in entries], total=total, limit=limit, offset=offset)

@@ -62,3 +62,15 @@ class StaffToken(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     staff: Mapped[StaffUser] = relationship(lazy="joined")
+
+
+class SignInThrottle(Base):
+    """Failed sign-ins of one key (`account:<name>` or `address:<client IP>`): each failure
+    grows the wait before the next try, and enough of them lock the key for a while."""
+
+    __tablename__ = "sign_in_throttles"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())

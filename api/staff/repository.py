@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from api.staff.models import StaffToken, StaffUser
@@ -18,3 +20,16 @@ class StaffRepository:
 
     def add(self, item: StaffUser | StaffToken) -> None:
         self.session.add(item)
+
+    def all(self) -> list[StaffUser]:
+        return list(self.session.scalars(select(StaffUser).order_by(StaffUser.username)))
+
+    def delete_tokens(self, staff_id: int) -> int:
+        result = self.session.execute(delete(StaffToken).where(StaffToken.staff_id == staff_id))
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    def active_tokens(self, staff_id: int, now: datetime) -> int:
+        statement = select(func.count()).where(
+            StaffToken.staff_id == staff_id, StaffToken.expires_at > now
+        )
+        return int(self.session.scalar(statement) or 0)

@@ -119,20 +119,87 @@ def test_a_failing_service_gives_an_apology_and_no_case(
     assert seeded.scalar(select(func.count()).select_from(Case)) == 0
 
 
-def test_status_of_a_case(client: TestClient, seeded: Session) -> None:
-    number = slots_in(run(client, _completed_report()))["last_case_number"]
-    asked = user_event(f"受付番号 {number} の状況は？", "ask_case_status")
-    reply = run(client, action_call("action_case_status", events=[asked]))["responses"][0]["text"]
+def _ask(client: TestClient, sender: str, said: str) -> str:
+    asked = user_event(said, "ask_case_status")
+    result = run(client, action_call("action_case_status", sender, events=[asked]))
+    return result["responses"][0]["text"]
+
+
+def test_status_of_a_case_for_the_conversation_that_opened_it(
+    client: TestClient, seeded: Session
+) -> None:
+    opened = run(client, _completed_report())
+    number = slots_in(opened)["last_case_number"]
+    code = re.search(r"確認コードは (\d{6}) です", opened["responses"][0]["text"]).group(1)
+    case = seeded.scalar(select(Case).where(Case.case_number == number))
+    assert case.access_code == code
+
+    reply = _ask(client, "web:citizen-1", f"受付番号 {number} の状況は？")
     assert number in reply and "受付済み" in reply and "道路維持課" in reply
-    assert "090-1234-5678" not in reply  # nothing personal to whoever holds the number
+    assert "090-1234-5678" not in reply  # nothing personal, even to the owner
 
-    unknown = user_event("2026-999999はどうなりましたか", "ask_case_status")
-    reply = run(client, action_call("action_case_status", events=[unknown]))["responses"][0]["text"]
-    assert reply == messages.CASE_NOT_FOUND.format(number="2026-999999")
+    no_number = _ask(client, "web:citizen-1", "問い合わせの状況を知りたい")
+    assert no_number == messages.ASK_CASE_NUMBER
 
-    no_number = user_event("問い合わせの状況を知りたい", "ask_case_status")
-    reply = run(client, action_call("action_case_status", events=[no_number]))["responses"][0]
-    assert reply["text"] == messages.ASK_CASE_NUMBER
+
+def _resolved_case(client: TestClient, seeded: Session, auth: dict[str, str]) -> tuple[str, str]:
+    number = slots_in(run(client, _completed_report()))["last_case_number"]
+    message = "山田様、本日補修しました。連絡先 090-1234-5678 の件は完了です。"
+    resolved = client.post(
+        f"/api/v1/cases/{number}/status",
+        json={"status": "resolved", "message": message, "survey": False},
+        headers=auth,
+    )
+    assert resolved.status_code == 200, resolved.text
+    return number, resolved.json()["access_code"]
+
+
+def test_a_stranger_with_the_number_is_told_nothing_private(
+    client: TestClient, seeded: Session, auth: dict[str, str]
+) -> None:
+    number, _ = _resolved_case(client, seeded, auth)
+    owner = _ask(client, "web:citizen-1", f"受付番号 {number} の状況は？")
+    assert "担当課より: 山田様、本日補修しました" in owner  # the city's message, for the owner
+
+    for stranger in ("web:someone-else", "line:U0000000000"):
+        reply = _ask(client, stranger, f"受付番号 {number} の状況は？")
+        assert reply == messages.STATUS_NEEDS_CODE.format(number=number)
+        assert "対応が完了" not in reply and "道路維持課" not in reply and "山田" not in reply
+    # A case that does not exist gets the same answer: the number reveals nothing either.
+    assert _ask(client, "web:someone-else", "2026-999999はどうなりましたか") == (
+        messages.STATUS_NEEDS_CODE.format(number="2026-999999")
+    )
+
+
+def test_the_access_code_opens_the_status_from_elsewhere(
+    client: TestClient, seeded: Session, auth: dict[str, str]
+) -> None:
+    number, code = _resolved_case(client, seeded, auth)
+    wide = code.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    reply = _ask(client, "line:U0000000000", f"受付番号 {number} 確認コード {wide}")
+    assert "対応が完了しました" in reply and "担当課より: 山田様" in reply
+
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    assert _ask(client, "web:x", f"{number} {wrong}") == messages.STATUS_WRONG_CODE.format(
+        number=number
+    )
+    assert _ask(client, "web:x", f"2026-999999 {code}") == messages.STATUS_WRONG_CODE.format(
+        number="2026-999999"
+    )
+
+
+def test_a_run_of_wrong_codes_stops_lookups_by_code(
+    client: TestClient, seeded: Session, auth: dict[str, str]
+) -> None:
+    from api.cases.access import MAX_CODE_FAILURES
+
+    number, code = _resolved_case(client, seeded, auth)
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    for _ in range(MAX_CODE_FAILURES):
+        assert "組み合わせを確認できませんでした" in _ask(client, "web:x", f"{number} {wrong}")
+    locked = messages.STATUS_CODE_LOCKED.format(number=number)
+    assert _ask(client, "web:x", f"{number} {code}") == locked  # even the right code now
+    assert "対応が完了" in _ask(client, "web:citizen-1", f"{number}の状況")  # the owner still can
 
 
 def test_an_inquiry_from_a_question_is_linked_to_it(client: TestClient, seeded: Session) -> None:
@@ -150,3 +217,23 @@ def test_an_inquiry_from_a_question_is_linked_to_it(client: TestClient, seeded: 
     case = seeded.scalar(select(Case))
     assert seeded.scalar(select(BotAnswer.case_id).where(BotAnswer.message_key == key)) == case.id
     assert slots_in(opened)["question_key"] is None  # not carried into the next case
+
+
+def test_only_rasa_runs_actions_when_the_action_token_is_set(
+    client: TestClient, seeded: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from api.core.config import get_settings
+
+    monkeypatch.setenv("ACTION_ENDPOINT_TOKEN", "action-token-for-this-test")
+    get_settings.cache_clear()
+    try:
+        payload = _completed_report()
+        for query in ("", "?token=guessed"):
+            refused = client.post(f"/webhook{query}", json=payload)
+            assert refused.status_code == 401, query
+        assert seeded.scalar(select(func.count()).select_from(Case)) == 0
+        accepted = client.post("/webhook?token=action-token-for-this-test", json=payload)
+        assert accepted.status_code == 200
+        assert "受付番号は" in accepted.json()["responses"][0]["text"]
+    finally:
+        get_settings.cache_clear()

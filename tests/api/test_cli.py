@@ -55,3 +55,34 @@ def test_staff_add(
     monkeypatch.setenv("MADOGUCHI_STAFF_PASSWORD", "short")
     assert main(["staff", "add", "kato", "--role", "admin"]) == 2
     assert "12 characters" in capsys.readouterr().err
+
+
+def test_staff_administration(
+    scratch_database: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    monkeypatch.setenv("MADOGUCHI_STAFF_PASSWORD", "a long enough password")
+    assert main(["city", "load", str(REPO_ROOT / "demo_city")]) == 0
+    assert (
+        main(["staff", "add", "sato", "--role", "department_staff", "--department", "roads"]) == 0
+    )
+    capsys.readouterr()
+    assert main(["staff", "list"]) == 0
+    assert capsys.readouterr().out.strip() == "sato\tdepartment_staff\troads\tactive\t0 tokens"
+
+    assert main(["staff", "disable", "sato"]) == 0
+    assert "no longer work" in capsys.readouterr().out
+    assert main(["staff", "list"]) == 0
+    assert "\tdisabled\t" in capsys.readouterr().out
+    assert main(["staff", "enable", "sato"]) == 0
+    assert main(["staff", "role", "sato", "--role", "call_center"]) == 0
+    assert "sato is now call_center" in capsys.readouterr().out.splitlines()[-1]
+    assert main(["staff", "revoke", "sato"]) == 0
+    assert "revoked 0 tokens" in capsys.readouterr().out
+
+    monkeypatch.setenv("MADOGUCHI_STAFF_PASSWORD", "another long passphrase")
+    assert main(["staff", "reset", "sato"]) == 0
+    monkeypatch.setenv("MADOGUCHI_STAFF_PASSWORD", "sato-sato-sato-1")
+    assert main(["staff", "reset", "sato"]) == 2
+    assert "ユーザー名を含めないで" in capsys.readouterr().err
+    assert main(["staff", "disable", "nobody"]) == 2
+    assert "no staff member 'nobody'" in capsys.readouterr().err

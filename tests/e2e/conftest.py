@@ -67,6 +67,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         "MADOGUCHI_SEED_DEMO_CITY": "true",
         "RASA_URL": f"http://127.0.0.1:{rasa_port}",
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{api_port}/webhook",
+        "ACTION_ENDPOINT_TOKEN": "e2e-action-token-7d1f3a",
         "TRACKER_STORE_DIALECT": "sqlite",
         "TRACKER_STORE_URL": f"sqlite:///{work / 'rasa-tracker.db'}",
         "LOCK_STORE_TYPE": "in_memory",

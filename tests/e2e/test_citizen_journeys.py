@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import csv
 import re
-import uuid
 
 import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
+from tests.chat_session import open_chat_session
 from tests.conftest import REPO_ROOT
 from tests.e2e.conftest import Stack
 
@@ -25,12 +25,14 @@ def demo_answers() -> dict[str, str]:
 class Citizen:
     def __init__(self, stack: Stack) -> None:
         self.stack = stack
-        self.sender = f"web:{uuid.uuid4().hex[:12]}"
+        with httpx.Client(timeout=30) as client:
+            self.sender, self.headers = open_chat_session(client, stack.api_url)
 
     def say(self, message: str) -> list[dict]:
         response = httpx.post(
             f"{self.stack.api_url}/api/v1/chat",
             json={"sender": self.sender, "message": message},
+            headers=self.headers,
             timeout=60,
         )
         assert response.status_code == 200, response.text

@@ -218,3 +218,35 @@ def test_a_citizen_waiting_in_a_live_chat_is_announced_and_leads_the_queue(
     expect(console.get_by_role("heading", name=re.compile(numbers[1]))).to_be_visible()
     console.get_by_role("button", name="会話を引き継ぐ").click()
     expect(console.get_by_role("button", name="自動応答に戻す")).to_be_visible()
+
+
+def test_wrong_password_then_an_administrator_disables_an_account(
+    console: Page, admin_account: str, stack: Stack
+) -> None:
+    engine = build_engine(stack.database_url)
+    with unit_of_work(sessionmaker(bind=engine)) as session:
+        add_staff(
+            session, "mori-disabled", PASSWORD, StaffRole.department_staff, ["roads"], actor="t"
+        )
+    engine.dispose()
+    token = httpx.post(
+        f"{stack.api_url}/api/v1/auth/token",
+        data={"username": "mori-disabled", "password": PASSWORD},
+        timeout=30,
+    ).json()["access_token"]
+    ueda = {"Authorization": f"Bearer {token}"}
+
+    console.get_by_label("ユーザー名").fill(admin_account)
+    console.get_by_label("パスワード").fill("not-the-password")
+    console.get_by_role("button", name="ログイン").click()
+    expect(console.get_by_role("alert")).to_have_text("ユーザー名またはパスワードが違います。")
+    sign_in(console, admin_account)
+
+    console.get_by_role("link", name="職員アカウント").click()
+    row = console.get_by_role("row").filter(has_text="mori-disabled")
+    expect(row).to_contain_text("有効")
+    row.get_by_role("button", name="無効にする").click()
+    expect(console.get_by_role("status")).to_contain_text("mori-disabled を無効にしました。")
+    expect(console.get_by_role("row").filter(has_text="mori-disabled")).to_contain_text("無効")
+    me = httpx.get(f"{stack.api_url}/api/v1/auth/me", headers=ueda, timeout=30)
+    assert me.status_code == 401  # the disabled account's token stopped at once

@@ -9,16 +9,19 @@ import re
 import httpx
 import pytest
 
+from tests.chat_session import chat_token
 from tests.e2e.conftest import Stack
 from tests.e2e.test_citizen_journeys import Citizen
 
 pytestmark = pytest.mark.e2e
 
 
-def read_events(stack: Stack, sender: str, headers: dict[str, str], count: int) -> list[dict]:
+def read_events(
+    stack: Stack, sender: str, headers: dict[str, str], count: int, params: dict | None = None
+) -> list[dict]:
     events: list[dict] = []
     url = f"{stack.api_url}/api/v1/chat/{sender}/events"
-    with httpx.stream("GET", url, headers=headers, timeout=20) as response:
+    with httpx.stream("GET", url, headers=headers, params=params, timeout=20) as response:
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/event-stream")
         event: dict = {}
@@ -53,14 +56,21 @@ def test_replies_stream_and_resume(stack: Stack) -> None:
         )
         assert response.status_code == 200, response.text
 
-    first, second = read_events(stack, citizen.sender, {}, 2)
+    first, second = read_events(stack, citizen.sender, citizen.headers, 2)
     assert [first["event"], second["event"]] == ["staff_reply", "staff_reply"]
     assert [first["data"]["text"], second["data"]["text"]] == [
         "担当の住宅課です。",
         "申込書をお送りします。",
     ]
-    [resumed] = read_events(stack, citizen.sender, {"Last-Event-ID": str(first["id"])}, 1)
+    # EventSource cannot set headers: the widget gives the token as a query parameter.
+    resume = {"Last-Event-ID": str(first["id"])}
+    query = {"token": chat_token(citizen.headers)}
+    [resumed] = read_events(stack, citizen.sender, resume, 1, query)
     assert resumed["id"] == second["id"]
+
+    # Whoever knows the sender id but not its token reads nothing.
+    stranger = httpx.get(f"{stack.api_url}/api/v1/chat/{citizen.sender}/events", timeout=10)
+    assert stranger.status_code == 401
 
     bad = httpx.get(f"{stack.api_url}/api/v1/chat/bad%20sender/events", timeout=10)
     assert bad.status_code == 422

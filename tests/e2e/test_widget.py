@@ -69,6 +69,10 @@ def test_ask_answer_clarify_reload(page: Page) -> None:
     expect(page.get_by_role("dialog")).to_be_visible()  # stays open across the reload
     expect(page.locator(".msg")).to_have_count(count)
     assert page.evaluate("JSON.parse(sessionStorage.getItem('madoguchi.sender'))") == sender
+    # The server issued the conversation; its token is kept with it (never the sender itself).
+    assert re.fullmatch(r"web:[0-9a-f]{32}", sender)
+    token = page.evaluate("JSON.parse(sessionStorage.getItem('madoguchi.token'))")
+    assert token and token not in sender
 
 
 def test_message_typed_during_a_network_drop_is_sent_when_back(page: Page) -> None:

@@ -18,7 +18,8 @@ LINE_PREFIX = "line:"
 
 
 class ChannelNotSupportedError(AppError):
-    status_code = 501
+    # The case is fine and so is the request; what it asks for conflicts with the case's channel.
+    status_code = 409
     code = "channel_not_supported"
 
 

@@ -27,3 +27,17 @@ class WebOutboxMessage(Base):
         JSON, default=list, server_default=text("'[]'")
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class WebChatSession(Base):
+    """A web conversation the server issued: its id (the sender id, unguessable) and the SHA-256
+    of its secret token. Only the widget that received the token may write into the
+    conversation or read its event stream."""
+
+    __tablename__ = "web_chat_sessions"
+
+    sender_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The retention purge forgets conversations idle for longer than the policy allows.
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

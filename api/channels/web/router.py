@@ -15,12 +15,14 @@ from fastapi.responses import FileResponse, StreamingResponse
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.channels.web import outbox
+from api.channels.web import sessions as chat_sessions
 from api.conversation.schemas import SENDER_PATTERN
-from api.core.db import get_session_factory
+from api.core.db import get_session_factory, unit_of_work
 
 STATIC = Path(__file__).parent / "static"
 POLL_SECONDS = 1.0
 HEARTBEAT_SECONDS = 15.0
+MAX_ID = 2**53  # larger ids do not exist; larger numbers would overflow the database's integer
 
 router = APIRouter(tags=["web widget"])
 
@@ -58,21 +60,42 @@ def _fetch(factory: sessionmaker[Session], sender: str, last_id: int) -> list[di
 @router.get(
     "/api/v1/chat/{sender}/events",
     response_class=StreamingResponse,
-    responses={200: {"content": {"text/event-stream": {}}}},
+    responses={
+        200: {"content": {"text/event-stream": {}}},
+        401: {"description": "no chat token"},
+        403: {"description": "a sender the server did not issue, or a token not its own"},
+        422: {"description": "a non-web sender"},
+    },
 )
 async def chat_events(
     request: Request,
     factory: Annotated[sessionmaker[Session], Depends(get_session_factory)],
     sender: Annotated[str, PathParam(pattern=SENDER_PATTERN)],
-    after: Annotated[int, Query(ge=0, description="last message id the widget has")] = 0,
+    after: Annotated[int, Query(ge=0, le=MAX_ID, description="last message id the widget has")] = 0,
     last_event_id: Annotated[str | None, Header()] = None,
+    token: Annotated[
+        str | None,
+        Query(max_length=200, description="the chat token (EventSource cannot set headers)"),
+    ] = None,
+    authorization: Annotated[str | None, Header(description="Bearer <chat token>")] = None,
 ) -> StreamingResponse:
     """Server-sent events: each message for this conversation sent outside the chat's own
     answers (staff replies, a resolution and its survey) as `event: staff_reply` with data
     `{"id", "text", "author", "at", "buttons": [{"title", "payload"}]}`; `author` is "staff",
     or "bot" for automatic messages. Reads the database, so replies made on any API process
-    arrive, and a reconnecting browser (Last-Event-ID) misses nothing."""
-    start = int(last_event_id) if last_event_id and last_event_id.isdigit() else after
+    arrive, and a reconnecting browser (Last-Event-ID) misses nothing. Needs the
+    conversation's token: `?token=` (EventSource) or `Authorization: Bearer`."""
+    chat_sessions.check_channel(sender)
+    secret = chat_sessions.token_from(authorization, token)
+
+    def verify() -> None:
+        with unit_of_work(factory) as session:
+            chat_sessions.verify(session, sender, secret)
+
+    await asyncio.to_thread(verify)
+    start = after
+    if last_event_id and last_event_id.isascii() and last_event_id.isdigit():
+        start = min(int(last_event_id[:20]), MAX_ID)
 
     async def stream() -> AsyncIterator[str]:
         last_id = start

@@ -56,7 +56,9 @@
       credentials: "same-origin",
       body: body === undefined ? undefined : JSON.stringify(body)
     }).then(function (response) {
-      if (response.status === 401) {
+      // A refused sign-in says why (wrong name or password, or when to try again); any other
+      // 401 means the session is over.
+      if (response.status === 401 && path !== "/api/v1/auth/session") {
         location.hash = "#/login";
         throw new Error("ログインしてください。");
       }
@@ -103,6 +105,7 @@
     if (me.role === "admin") {
       who.append(h("a", { href: "#/admin/faq", class: "nav", text: "FAQの管理" }));
       who.append(h("a", { href: "#/admin/departments", class: "nav", text: "担当課の設定" }));
+      who.append(h("a", { href: "#/admin/staff", class: "nav", text: "職員アカウント" }));
     }
     who.append(
       h("span", { text: me.username + "（" + scope + "）" }), " ",
@@ -128,7 +131,7 @@
       }).then(function (user) {
         me = user;
         location.hash = "#/queue";
-      }).catch(function (e) { error.textContent = e.message === "wrong username or password" ? "ユーザー名またはパスワードが違います。" : e.message; });
+      }).catch(function (e) { error.textContent = e.message; });
     } },
       h("h2", { text: "ログイン" }),
       h("label", { for: "username", text: "ユーザー名" }),
@@ -477,6 +480,58 @@
       h("h2", { text: "担当課の設定" }), departments.map(editor)));
   }
 
+  function staffView() {
+    var ROLES = { admin: "管理者", department_staff: "担当課職員", call_center: "コールセンター" };
+    var ticket = currentTicket;
+    function reload(text) { if (text) say(text); staffView(); }
+    function change(name, body, done) {
+      api("PATCH", "/api/v1/staff/accounts/" + encodeURIComponent(name), body)
+        .then(function () { reload(done); }).catch(function (e) { say(e.message); });
+    }
+    api("GET", "/api/v1/staff/accounts").then(function (accounts) {
+      var rows = accounts.map(function (a) {
+        var roleForm = h("form", { class: "row", "aria-label": a.username + " の役割", onsubmit: function (event) {
+          event.preventDefault();
+          var codes = roleForm.elements.departments.value.split(/[、,\s]+/).filter(Boolean);
+          change(a.username, { role: roleForm.elements.role.value, departments: codes }, a.username + " の役割を変更しました。");
+        } },
+          h("select", { name: "role", "aria-label": "役割" }, Object.keys(ROLES).map(function (k) {
+            return h("option", { value: k, text: ROLES[k], selected: k === a.role });
+          })),
+          h("input", { name: "departments", "aria-label": "担当課コード（、区切り）", value: a.departments.join("、") }),
+          h("button", { class: "secondary", type: "submit" }, "変更"));
+        var resetForm = h("form", { class: "row", "aria-label": a.username + " のパスワード再設定", onsubmit: function (event) {
+          event.preventDefault();
+          api("POST", "/api/v1/staff/accounts/" + encodeURIComponent(a.username) + "/password", { password: resetForm.elements.password.value })
+            .then(function () { reload(a.username + " のパスワードを再設定しました。ログイン中の端末はログアウトされます。"); })
+            .catch(function (e) { say(e.message); });
+        } },
+          h("input", { name: "password", type: "password", autocomplete: "new-password", "aria-label": "新しいパスワード（12文字以上）", required: true }),
+          h("button", { class: "secondary", type: "submit" }, "再設定"));
+        return h("tr", {},
+          h("th", { scope: "row", text: a.username }),
+          h("td", { text: a.active ? "有効" : "無効" }),
+          h("td", {}, roleForm),
+          h("td", { text: String(a.active_tokens) }),
+          h("td", {},
+            h("button", { class: "secondary", type: "button", onclick: function () {
+              change(a.username, { active: !a.active }, a.username + (a.active ? " を無効にしました。" : " を有効にしました。"));
+            } }, a.active ? "無効にする" : "有効にする"), " ",
+            h("button", { class: "secondary", type: "button", onclick: function () {
+              api("DELETE", "/api/v1/staff/accounts/" + encodeURIComponent(a.username) + "/tokens")
+                .then(function (r) { reload(a.username + " のログインを" + r.revoked + "件終了しました。"); })
+                .catch(function (e) { say(e.message); });
+            } }, "ログインを終了させる")),
+          h("td", {}, resetForm));
+      });
+      show("職員アカウント", h("section", {}, h("p", {}, h("a", { href: "#/queue", text: "← 案件一覧へ" })),
+        h("h2", { text: "職員アカウント" }),
+        h("table", { class: "cases" }, h("thead", {}, h("tr", {},
+          ["ユーザー名", "状態", "役割と担当課", "ログイン中", "操作", "パスワード"].map(function (t) { return h("th", { scope: "col", text: t }); }))),
+          h("tbody", {}, rows))), ticket);
+    }).catch(function (e) { say(e.message); });
+  }
+
   function route() {
     currentTicket += 1;
     var hash = location.hash || "#/queue";
@@ -491,6 +546,7 @@
     renderWho();
     if (window.madoguchiPresence) window.madoguchiPresence.start(api);
     if (hash.indexOf("#/admin/departments") === 0 && me.role === "admin") return departmentsView();
+    if (hash.indexOf("#/admin/staff") === 0 && me.role === "admin") return staffView();
     if (hash.indexOf("#/admin/faq") === 0 && me.role === "admin") {
       return faqView(new URLSearchParams(hash.indexOf("?") >= 0 ? hash.slice(hash.indexOf("?") + 1) : ""));
     }

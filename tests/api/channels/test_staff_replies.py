@@ -60,7 +60,7 @@ def test_reply_needs_a_channel_that_carries_replies(
     response = line_client.post(
         f"/api/v1/cases/{case.case_number}/replies", json={"body": "折り返します"}, headers=AUTH
     )
-    assert response.status_code == 501
+    assert response.status_code == 409
     assert response.json()["error"]["code"] == "channel_not_supported"
     assert [
         e["kind"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.chat_session import open_chat_session
+
 
 @pytest.fixture
 def unreachable_rasa(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -20,17 +22,20 @@ def unreachable_rasa(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize(
     ("body", "field"),
     [
-        ({"sender": "web:1", "message": ""}, "message"),
-        ({"sender": "web:1", "message": "   \n\t "}, "message"),
+        ({"sender": "SENDER", "message": ""}, "message"),
+        ({"sender": "SENDER", "message": "   \n\t "}, "message"),
         ({"message": "こんにちは"}, "sender"),
         ({"sender": "", "message": "こんにちは"}, "sender"),
         ({"sender": "web 1; drop", "message": "こんにちは"}, "sender"),
-        ({"sender": "web:1"}, "message"),
-        ({"sender": "web:1", "message": 42}, "message"),
+        ({"sender": "SENDER"}, "message"),
+        ({"sender": "SENDER", "message": 42}, "message"),
     ],
 )
 def test_invalid_chat_requests(client: TestClient, body: dict, field: str) -> None:
-    response = client.post("/api/v1/chat", json=body)
+    sender, headers = open_chat_session(client)
+    if body.get("sender") == "SENDER":
+        body = {**body, "sender": sender}
+    response = client.post("/api/v1/chat", json=body, headers=headers)
     assert response.status_code == 422
     assert field in response.json()["error"]["message"]
 
@@ -39,14 +44,16 @@ def test_invalid_json(client: TestClient) -> None:
     response = client.post(
         "/api/v1/chat",
         content=b'{"sender": "web:1", "message": ',
-        headers={"Content-Type": "application/json"},
+        headers={"Content-Type": "application/json", **open_chat_session(client)[1]},
     )
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "invalid_request"
 
 
 def test_too_long_message(client: TestClient) -> None:
-    response = client.post("/api/v1/chat", json={"sender": "web:1", "message": "あ" * 10_000})
+    sender, headers = open_chat_session(client)
+    body = {"sender": sender, "message": "あ" * 10_000}
+    response = client.post("/api/v1/chat", json=body, headers=headers)
     assert response.status_code == 422
     error = response.json()["error"]
     assert error["code"] == "message_too_long"
@@ -54,7 +61,9 @@ def test_too_long_message(client: TestClient) -> None:
 
 
 def test_rasa_down_is_503(unreachable_rasa: None, client: TestClient) -> None:
-    response = client.post("/api/v1/chat", json={"sender": "web:1", "message": "こんにちは"})
+    sender, headers = open_chat_session(client)
+    body = {"sender": sender, "message": "こんにちは"}
+    response = client.post("/api/v1/chat", json=body, headers=headers)
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "rasa_unavailable"
 

@@ -37,6 +37,9 @@ def test_administrators_edit_the_directory(
     assert client.put("/api/v1/departments/roads", json=bad_hours, headers=auth).status_code == 422
     bad_day = {**CHANGE, "hours": {"holiday": "09:00-12:00"}}
     assert client.put("/api/v1/departments/roads", json=bad_day, headers=auth).status_code == 422
+    # Another department's name: a 409 that names it, not a database error.
+    taken = client.put("/api/v1/departments/roads", json={**CHANGE, "name": "市民課"}, headers=auth)
+    assert taken.status_code == 409 and "'residents'" in taken.json()["error"]["message"]
 
 
 def test_only_administrators_edit_the_directory(client: TestClient, seeded: Session) -> None:

@@ -55,6 +55,10 @@ def test_list_and_read(client: TestClient, seeded: Session, auth: dict[str, str]
     entry = client.get("/api/v1/faq/F1", headers=auth).json()
     assert entry["department"] == "waste" and entry["alternatives"][0] == "大きなごみを捨てたい"
     assert client.get("/api/v1/faq?limit=0", headers=auth).status_code == 422
+    # An offset beyond 64 bits is a 422, not a database overflow.
+    huge = client.get(f"/api/v1/faq?offset={2**70}", headers=auth)
+    assert huge.status_code == 422 and "offset" in huge.json()["error"]["message"]
+    assert client.get(f"/api/v1/cases?offset={2**70}", headers=auth).status_code == 422
 
 
 def test_create_update_delete(client: TestClient, seeded: Session, auth: dict[str, str]) -> None:

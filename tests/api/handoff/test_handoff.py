@@ -13,8 +13,7 @@ from api.cases.service import open_case
 from api.channels.web import outbox
 from api.handoff import service as handoff
 from tests.api.cases.test_service import new_case, route_to_roads
-
-SENDER = "web:5e1f0c2a9b"
+from tests.chat_session import open_chat_session
 
 
 @pytest.fixture
@@ -30,18 +29,22 @@ def rasa_down(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def test_take_over_and_hand_back(
     rasa_down: None, client: TestClient, seeded: Session, auth: dict[str, str]
 ) -> None:
-    case, _ = open_case(seeded, new_case(sender_id=SENDER), route=route_to_roads, actor="bot")
+    sender, headers = open_chat_session(client)
+    case, _ = open_case(seeded, new_case(sender_id=sender), route=route_to_roads, actor="bot")
     seeded.commit()
     number = case.case_number
 
     taken = client.post(f"/api/v1/cases/{number}/handoff", headers=auth)
     assert taken.status_code == 200, taken.text
     assert client.post(f"/api/v1/cases/{number}/handoff", headers=auth).status_code == 409
-    assert [m.body for m in outbox.after(seeded, SENDER, 0)] == [handoff.TAKEN_OVER]
+    assert [m.body for m in outbox.after(seeded, sender, 0)] == [handoff.TAKEN_OVER]
 
-    chat = client.post("/api/v1/chat", json={"sender": SENDER, "message": "穴は2か所あります"})
+    body = {"sender": sender, "message": "穴は2か所あります"}
+    chat = client.post("/api/v1/chat", json=body, headers=headers)
     assert chat.status_code == 200 and chat.json() == []  # the bot stays silent
-    other = client.post("/api/v1/chat", json={"sender": "web:other", "message": "こんにちは"})
+    other_sender, other_headers = open_chat_session(client)
+    body = {"sender": other_sender, "message": "こんにちは"}
+    other = client.post("/api/v1/chat", json=body, headers=other_headers)
     assert other.status_code == 503  # everyone else still talks to the (down) bot
 
     back = client.delete(f"/api/v1/cases/{number}/handoff", headers=auth)
@@ -67,7 +70,8 @@ def test_take_over_and_hand_back(
         ("admin", "case.replied"),
     ]
     assert client.delete(f"/api/v1/cases/{number}/handoff", headers=auth).status_code == 409
-    resumed = client.post("/api/v1/chat", json={"sender": SENDER, "message": "ありがとう"})
+    body = {"sender": sender, "message": "ありがとう"}
+    resumed = client.post("/api/v1/chat", json=body, headers=headers)
     assert resumed.status_code == 503  # back to the bot
 
 

@@ -14,6 +14,7 @@ from api.audit.service import entries_for
 from api.cases.service import open_case
 from api.core.errors import ConflictError
 from api.staff.models import StaffRole, StaffToken
+from api.staff.passwords import WeakPasswordError
 from api.staff.service import add_staff
 from tests.api.cases.test_service import new_case, route_to_roads
 
@@ -64,7 +65,7 @@ def test_token_flow(client: TestClient, staff: Session) -> None:
             "/api/v1/auth/token", data={"username": username, "password": password}
         )
         assert denied.status_code == 401
-        assert denied.json()["error"]["message"] == "wrong username or password"
+        assert denied.json()["error"]["message"] == "ユーザー名またはパスワードが違います。"
     assert client.post("/api/v1/auth/token", data={"username": "x"}).status_code == 422
 
 
@@ -142,7 +143,7 @@ def test_account_rules(staff: Session) -> None:
         add_staff(staff, "road-sato", PASSWORD, StaffRole.admin, [], actor="test")
     with pytest.raises(ConflictError):
         add_staff(staff, "nobody-dept", PASSWORD, StaffRole.department_staff, [], actor="test")
-    with pytest.raises(ValueError, match="12 characters"):
+    with pytest.raises(WeakPasswordError, match="12 characters"):
         add_staff(staff, "short", "short", StaffRole.admin, [], actor="test")
     # The names the history gives to the bot, the citizen and automatic changes.
     for reserved in ("system", "Citizen", "bot"):

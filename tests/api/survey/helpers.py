@@ -28,8 +28,12 @@ def set_status(client: TestClient, number: str, status: str) -> httpx.Response:
     return client.post(f"/api/v1/cases/{number}/status", json={"status": status}, headers=AUTH)
 
 
-def chat(client: TestClient, sender: str, message: str) -> list[dict[str, Any]]:
-    response = client.post("/api/v1/chat", json={"sender": sender, "message": message})
+def chat(
+    client: TestClient, sender: str, message: str, headers: dict[str, str]
+) -> list[dict[str, Any]]:
+    """A message through the chat API, with the conversation's token (tests.chat_session)."""
+    body = {"sender": sender, "message": message}
+    response = client.post("/api/v1/chat", json=body, headers=headers)
     assert response.status_code == 200, response.text
     return response.json()
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.channels.web.router import _fetch
 from api.survey import messages
 from api.survey.models import SurveyStep
-from tests.api.survey.conftest import WEB_SENDER, FakeRasa, OpenCase
+from tests.api.survey.conftest import FakeRasa, OpenCase
 from tests.api.survey.helpers import (
     RESOLUTION,
     audit_of,
@@ -23,6 +23,7 @@ from tests.api.survey.helpers import (
     resolve,
     surveys,
 )
+from tests.chat_session import open_chat_session
 
 
 def test_resolve_web_case_then_answer_the_whole_survey(
@@ -31,14 +32,15 @@ def test_resolve_web_case_then_answer_the_whole_survey(
     session_factory: sessionmaker[Session],
     rasa: FakeRasa,
 ) -> None:
-    case = open_for("web")
+    sender, headers = open_chat_session(line_client)
+    case = open_for("web", sender=sender)
     number = case.case_number
 
     response = resolve(line_client, number)
     assert response.status_code == 200, response.text
     assert response.json()["status"] == "resolved"
 
-    resolution, question = outbox(session_factory, WEB_SENDER)
+    resolution, question = outbox(session_factory, sender)
     assert (resolution.author, resolution.body, resolution.buttons) == ("staff", RESOLUTION, [])
     assert question.author == "bot"
     assert question.body.startswith(f"受付番号 {number} のお問い合わせへの対応を完了しました。")
@@ -50,26 +52,26 @@ def test_resolve_web_case_then_answer_the_whole_survey(
     assert question.buttons[-1]["payload"] == f'/survey{{"case": "{number}", "action": "decline"}}'
 
     # The widget's event stream carries the buttons; the older fields are unchanged.
-    streamed = _fetch(session_factory, WEB_SENDER, 0)
+    streamed = _fetch(session_factory, sender, 0)
     assert [set(m) for m in streamed] == [{"id", "text", "author", "at", "buttons"}] * 2
     assert streamed[0]["buttons"] == [] and streamed[1]["buttons"] == question.buttons
     json.dumps(streamed)  # what the stream sends as data
 
-    staff_question = chat(line_client, WEB_SENDER, question.buttons[1]["payload"])
+    staff_question = chat(line_client, sender, question.buttons[1]["payload"], headers)
     assert [m["text"] for m in staff_question] == [messages.STAFF_QUESTION]
     assert staff_question[0]["buttons"][0] == {"title": "5", "payload": rate(number, "staff", 5)}
 
-    comment_question = chat(line_client, WEB_SENDER, rate(number, "staff", 5))
+    comment_question = chat(line_client, sender, rate(number, "staff", 5), headers)
     assert [m["text"] for m in comment_question] == [messages.COMMENT_QUESTION]
     assert [b["title"] for b in comment_question[0]["buttons"]] == ["なし"]
 
-    thanks = chat(line_client, WEB_SENDER, "説明が丁寧でした。山田太郎 090-1234-5678 まで")
+    thanks = chat(line_client, sender, "説明が丁寧でした。山田太郎 090-1234-5678 まで", headers)
     assert [m["text"] for m in thanks] == [messages.THANKS_FOR_COMMENT]
     assert rasa.calls == []  # the survey answered everything itself
 
     [survey] = surveys(session_factory, case.id)
     assert (survey.step, survey.bot_rating, survey.staff_rating) == ("done", 4, 5)
-    assert survey.channel == "web" and survey.sender_id == WEB_SENDER
+    assert survey.channel == "web" and survey.sender_id == sender
     assert survey.comment == "説明が丁寧でした。［氏名］ ［電話番号］ まで"
     assert survey.bot_rated_at and survey.staff_rated_at and survey.finished_at
 
@@ -94,8 +96,8 @@ def test_resolve_web_case_then_answer_the_whole_survey(
     assert "丁寧" not in audit and "case.survey_answered" in audit
 
     # The survey is over: the next message is the bot's again.
-    assert chat(line_client, WEB_SENDER, "4") == [{"text": "ボット: 4", "buttons": []}]
-    assert rasa.calls == [(WEB_SENDER, "4")]
+    assert chat(line_client, sender, "4", headers) == [{"text": "ボット: 4", "buttons": []}]
+    assert rasa.calls == [(sender, "4")]
 
 
 def test_typed_digits_full_width_too_and_other_messages_go_to_the_bot(
@@ -104,18 +106,25 @@ def test_typed_digits_full_width_too_and_other_messages_go_to_the_bot(
     session_factory: sessionmaker[Session],
     rasa: FakeRasa,
 ) -> None:
-    case = open_for("web")
+    sender, headers = open_chat_session(line_client)
+    case = open_for("web", sender=sender)
     assert resolve(line_client, case.case_number).status_code == 200
 
-    assert [m["text"] for m in chat(line_client, WEB_SENDER, "４")] == [messages.STAFF_QUESTION]
+    assert [m["text"] for m in chat(line_client, sender, "４", headers)] == [
+        messages.STAFF_QUESTION
+    ]
     # Not an answer: the bot answers and the survey keeps waiting at the staff question.
-    assert chat(line_client, WEB_SENDER, "粗大ごみの出し方は？")[0]["text"].startswith("ボット")
-    assert rasa.calls == [(WEB_SENDER, "粗大ごみの出し方は？")]
+    assert chat(line_client, sender, "粗大ごみの出し方は？", headers)[0]["text"].startswith(
+        "ボット"
+    )
+    assert rasa.calls == [(sender, "粗大ごみの出し方は？")]
     assert surveys(session_factory, case.id)[0].step == SurveyStep.staff.value
 
-    assert [m["text"] for m in chat(line_client, WEB_SENDER, " 2 ")] == [messages.COMMENT_QUESTION]
+    assert [m["text"] for m in chat(line_client, sender, " 2 ", headers)] == [
+        messages.COMMENT_QUESTION
+    ]
     # At the comment question, 「なし」 typed ends the survey without a comment.
-    assert [m["text"] for m in chat(line_client, WEB_SENDER, "特になし")] == [messages.THANKS]
+    assert [m["text"] for m in chat(line_client, sender, "特になし", headers)] == [messages.THANKS]
     [survey] = surveys(session_factory, case.id)
     assert (survey.step, survey.bot_rating, survey.staff_rating, survey.comment) == (
         "done",
@@ -129,7 +138,8 @@ def test_typed_digits_full_width_too_and_other_messages_go_to_the_bot(
 def test_a_malformed_or_foreign_payload_gets_a_polite_answer_not_an_error(
     line_client: TestClient, open_for: OpenCase, rasa: FakeRasa
 ) -> None:
-    mine = open_for("web")
+    sender, headers = open_chat_session(line_client)
+    mine = open_for("web", sender=sender)
     theirs = open_for("web", sender="web:someone-else")
     assert resolve(line_client, mine.case_number).status_code == 200
     assert resolve(line_client, theirs.case_number).status_code == 200
@@ -141,13 +151,15 @@ def test_a_malformed_or_foreign_payload_gets_a_polite_answer_not_an_error(
         f'/survey{{"case": "{mine.case_number}", "target": "bot", "score": true}}',
         f'/survey{{"case": "{mine.case_number}", "action": "delete"}}',
     ):
-        answer = chat(line_client, WEB_SENDER, broken)
+        answer = chat(line_client, sender, broken, headers)
         assert answer[0]["text"] == messages.UNREADABLE, broken
         assert answer[1]["text"].endswith(messages.SCALE)  # the open question, to answer it
-    foreign = chat(line_client, WEB_SENDER, rate(theirs.case_number, "bot", 1))
+    foreign = chat(line_client, sender, rate(theirs.case_number, "bot", 1), headers)
     assert [m["text"] for m in foreign] == [messages.NOT_FOUND]
-    unknown = chat(line_client, WEB_SENDER, rate("2026-999999", "bot", 1))
+    unknown = chat(line_client, sender, rate("2026-999999", "bot", 1), headers)
     assert [m["text"] for m in unknown] == [messages.NOT_FOUND]
     # Someone with no survey at all: still a 200 with a message.
-    assert [m["text"] for m in chat(line_client, "web:nobody", "/survey{")] == [messages.NOT_FOUND]
+    nobody, nobody_headers = open_chat_session(line_client)
+    answer = chat(line_client, nobody, "/survey{", nobody_headers)
+    assert [m["text"] for m in answer] == [messages.NOT_FOUND]
     assert rasa.calls == []

@@ -32,16 +32,45 @@
       store.setItem(KEY + name, JSON.stringify(value));
     } catch (e) { /* storage full or disabled: the chat still works */ }
   }
-  function newSender() {
-    var bytes = new Uint8Array(16);
-    window.crypto.getRandomValues(bytes);
-    return "web:" + Array.prototype.map.call(bytes, function (b) {
-      return ("0" + b.toString(16)).slice(-2);
-    }).join("");
+  // The server issues the conversation: an unguessable id and a secret token that every
+  // message and the reply stream carry. Asked for on the first message, kept like the rest.
+  var sender = load("sender", null);
+  var token = load("token", null);
+  var opening = null;
+  var events = null;
+
+  function ensureSession() {
+    if (sender && token) return Promise.resolve();
+    if (!opening) {
+      opening = fetch(API + "/api/v1/chat/sessions", { method: "POST" }).then(function (response) {
+        if (!response.ok) throw new Error("session " + response.status);
+        return response.json();
+      }).then(function (body) {
+        sender = body.sender;
+        token = body.token;
+        save("sender", sender);
+        save("token", token);
+        opening = null;
+      }, function (error) {
+        opening = null;
+        throw error;
+      });
+    }
+    return opening;
   }
 
-  var sender = load("sender", null) || newSender();
-  save("sender", sender);
+  function forgetSession() {
+    // The server no longer knows this conversation (expired under the retention policy):
+    // the next message opens a new one.
+    sender = null;
+    token = null;
+    save("sender", null);
+    save("token", null);
+    if (events) {
+      events.close();
+      events = null;
+    }
+  }
   var transcript = load("transcript", []);
   var lastReplyId = load("lastReplyId", 0);
 
@@ -185,10 +214,13 @@
     if (!pending || sending) return;
     sending = true;
     setStatus("回答を作成しています…");
-    fetch(API + "/api/v1/chat", {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ sender: sender, message: pending.message })
+    ensureSession().then(function () {
+      connectEvents();
+      return fetch(API + "/api/v1/chat", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "Authorization": "Bearer " + token },
+        body: JSON.stringify({ sender: sender, message: pending.message })
+      });
     }).then(function (response) {
       return response.json().catch(function () { return null; }).then(function (body) {
         return { response: response, body: body };
@@ -206,6 +238,16 @@
       if (response.status >= 500) {
         setStatus("ただいま応答できません。自動で再送しています…");
         scheduleRetry();
+        return;
+      }
+      var code = result.body && result.body.error && result.body.error.code;
+      var expired = code === "unknown_conversation" || code === "wrong_chat_token";
+      if (response.status === 403 && expired && !pending.reopened) {
+        // The conversation expired: open a new one (once) and send the message there.
+        pending.reopened = true;
+        save("pending", pending);
+        forgetSession();
+        flushPending();
         return;
       }
       // A 4xx: the message itself cannot be sent; give it back to the citizen to edit.
@@ -253,11 +295,12 @@
     launcher.focus();
   }
 
-  var events = null;
   function connectEvents() {
-    if (events || !window.EventSource) return;
+    // Before the first message there is no conversation, hence nothing to stream yet.
+    if (events || !window.EventSource || !sender || !token) return;
     events = new EventSource(
-      API + "/api/v1/chat/" + encodeURIComponent(sender) + "/events?after=" + lastReplyId
+      API + "/api/v1/chat/" + encodeURIComponent(sender) + "/events?after=" + lastReplyId +
+        "&token=" + encodeURIComponent(token)
     );
     events.addEventListener("staff_reply", function (event) {
       var data = JSON.parse(event.data);

@@ -1,0 +1,102 @@
+"""Web chat sessions: the server issues each widget an unguessable conversation id and a secret
+token, and every message and the event stream must present the token. A sender id the server
+did not issue, or one of another channel (`line:…`), is refused."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from api.channels.web.models import WebChatSession
+from api.core.errors import AppError, UnauthorizedError
+from api.core.types import utcnow
+
+WEB_PREFIX = "web:"
+# last_seen_at is written at most this often, so a chatting citizen does not write every turn.
+_TOUCH_EVERY = timedelta(minutes=5)
+
+
+class ChannelNotAllowedError(AppError):
+    status_code = 422
+    code = "channel_not_allowed"
+
+
+class UnknownConversationError(AppError):
+    status_code = 403
+    code = "unknown_conversation"
+
+
+class WrongChatTokenError(AppError):
+    status_code = 403
+    code = "wrong_chat_token"
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue(session: Session, now: datetime | None = None) -> tuple[str, str]:
+    """A new conversation: (sender id, token). The token is shown once and stored hashed."""
+    now = now or utcnow()
+    sender = WEB_PREFIX + secrets.token_hex(16)
+    token = secrets.token_urlsafe(32)
+    session.add(
+        WebChatSession(sender_id=sender, token_hash=_hash(token), created_at=now, last_seen_at=now)
+    )
+    return sender, token
+
+
+def check_channel(sender: str) -> None:
+    if not sender.startswith(WEB_PREFIX):
+        channel = sender.split(":", 1)[0] if ":" in sender else sender
+        raise ChannelNotAllowedError(
+            f"sender {channel!r} is not a web conversation: /api/v1/chat accepts only ids issued "
+            "by POST /api/v1/chat/sessions (web:…); LINE users speak through the signed webhook"
+        )
+
+
+def token_from(authorization: str | None, query_token: str | None = None) -> str:
+    """The chat token from `Authorization: Bearer <token>` (or, for EventSource, which cannot
+    set headers, the `token` query parameter)."""
+    if authorization:
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() == "bearer" and token.strip():
+            return token.strip()
+        raise UnauthorizedError("Authorization header must be: Bearer <chat token>")
+    if query_token:
+        return query_token
+    raise UnauthorizedError(
+        "missing chat token: open a conversation with POST /api/v1/chat/sessions and send its "
+        "token as Authorization: Bearer <token>"
+    )
+
+
+def verify(session: Session, sender: str, token: str, now: datetime | None = None) -> None:
+    """Raises unless `token` belongs to the issued web conversation `sender`."""
+    check_channel(sender)
+    found = session.get(WebChatSession, sender)
+    if found is None:
+        raise UnknownConversationError(
+            f"conversation {sender!r} was not issued by this server (or has expired): "
+            "open one with POST /api/v1/chat/sessions"
+        )
+    if not hmac.compare_digest(found.token_hash, _hash(token)):
+        raise WrongChatTokenError(f"the token does not belong to conversation {sender!r}")
+    now = now or utcnow()
+    if now - found.last_seen_at >= _TOUCH_EVERY:
+        session.execute(
+            update(WebChatSession)
+            .where(WebChatSession.sender_id == sender)
+            .values(last_seen_at=now)
+        )
+
+
+def idle_since(session: Session, cutoff: datetime) -> list[str]:
+    """Conversations not used since `cutoff` (for the retention purge)."""
+    statement = select(WebChatSession.sender_id).where(WebChatSession.last_seen_at < cutoff)
+    return list(session.scalars(statement))
