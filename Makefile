@@ -54,6 +54,7 @@ format: $(API_VENV)/.installed
 bench: setup $(MODEL)  ## intents on held-out messages; FAQ search, answer and routing on a real city's data: make bench DATA=path
 	$(ENV) $(BOT_VENV)/bin/python -m bench.intent_bench --model $(MODEL) --output bench-results/intents.json
 	$(ENV) $(API_VENV)/bin/python -m bench.faq_bench $(DATA) --replicate 20000 --output bench-results/faq.json
+	$(ENV) $(API_VENV)/bin/python -m bench.lang_bench --output bench-results/language.json
 
 cli: $(API_VENV)/.installed  ## make cli ARGS='faq search "粗大ごみ"'
 	$(ENV) $(API_VENV)/bin/madoguchi $(ARGS)

@@ -69,6 +69,8 @@ class Case(Base):
     # Immediate danger (a road caved in, a fallen tree, a gas smell): first in the staff queue.
     urgent: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     contact: Mapped[str | None] = mapped_column(String(300))
+    # The language the citizen wrote in (ISO 639-1), from the conversation; None: not known.
+    language: Mapped[str | None] = mapped_column(String(16))
     contact_declined: Mapped[bool] = mapped_column(Boolean, default=False)
     # Non-personal spans picked out of the description (place, facility, date).
     entities: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)

@@ -34,6 +34,8 @@ class NewCase(BaseModel):
     contact_declined: bool = False
     urgent: bool = False
     department: str | None = None  # routed automatically when None
+    # ISO 639-1; None: the language of the sender's conversation, if the chat detected one.
+    language: str | None = Field(default=None, max_length=16)
     idempotency_key: str | None = Field(default=None, max_length=300)
 
     @field_validator("description")
@@ -82,6 +84,9 @@ class CaseSummaryOut(BaseModel):
     channel: str
     department: str = Field(validation_alias="department_code")
     urgent: bool
+    language: str | None = Field(
+        default=None, description="the citizen's language (ISO 639-1), when a chat detected it"
+    )
     summary: str
     assignee: str | None
     transfer_count: int

@@ -16,6 +16,7 @@ from api.cases.models import Case, CaseEvent, CaseEventKind, CaseStatus
 from api.cases.numbering import allocate_case_number
 from api.cases.repository import CaseRepository
 from api.cases.schemas import NewCase
+from api.conversation.language import language_of
 from api.core.errors import AppError, ConflictError, NotFoundError
 from api.core.types import utcnow
 from api.departments.service import get_department
@@ -96,6 +97,7 @@ def open_case(
         urgent=new_case.urgent,
         contact=None if new_case.contact_declined else new_case.contact,
         contact_declined=new_case.contact_declined,
+        language=new_case.language or language_of(session, new_case.sender_id),
         entities=entities or [],
         access_code=new_access_code(),
         created_at=now,

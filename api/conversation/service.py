@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.conversation import language as conversation_language
 from api.conversation.rasa_client import RasaClient, RasaUnavailableError
 from api.conversation.schemas import ChatButton, ChatMessage
 from api.core.db import unit_of_work
@@ -16,6 +17,7 @@ from api.core.errors import AppError
 from api.core.types import utcnow
 from api.handoff.service import route_to_case
 from api.nlp import mask
+from api.nlp.language import detect
 from api.survey import service as survey
 
 logger = logging.getLogger(__name__)
@@ -58,8 +60,13 @@ class ConversationService:
     def _answer_without_bot(self, sender: str, message: str) -> list[ChatMessage] | None:
         """What answers the message instead of the bot, in one transaction: the survey (a
         survey button, or a rating typed or a comment written while a survey waits for one),
-        else a live handoff (the message goes to the case; nothing is said). None: the bot."""
+        else a live handoff (the message goes to the case; nothing is said). None: the bot.
+        The conversation's language follows the message's, when the message shows one."""
+        # Before the transaction (no long work inside it); a button's payload ("/intent{…}")
+        # is not the citizen's words and leaves the language as it was.
+        language = None if message.startswith("/") else detect(message)
         with unit_of_work(self._session_factory()) as session:
+            conversation_language.remember(session, sender, language)
             answer = survey.handle_message(session, sender, message, utcnow())
             if answer is not None:
                 return answer

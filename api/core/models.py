@@ -9,6 +9,7 @@ def import_all_models() -> None:
     import api.categories.models
     import api.channels.line.models
     import api.channels.web.models
+    import api.conversation.models
     import api.departments.models
     import api.faq.models
     import api.feedback.models

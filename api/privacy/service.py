@@ -15,6 +15,7 @@ from api.audit import service as audit
 from api.cases.models import Case, CaseEvent, CaseEventKind, CaseStatus
 from api.channels.line.models import CaseAttachment, InboxStatus, LineInboxEvent
 from api.channels.web.models import WebChatSession, WebOutboxMessage
+from api.conversation.models import ConversationLanguage
 from api.core.errors import NotFoundError
 from api.privacy.policy import Cutoffs
 
@@ -68,6 +69,10 @@ def purge(session: Session, cutoffs: Cutoffs, now: datetime) -> PurgeReport:
         session.execute(delete(WebChatSession).where(WebChatSession.sender_id.in_(idle)))
     report.add("web conversations", len(idle))
     report.senders.extend(idle)
+    languages = session.execute(
+        delete(ConversationLanguage).where(ConversationLanguage.updated_at < cutoffs.conversation)
+    )
+    report.add("conversation languages", int(languages.rowcount or 0))  # type: ignore[attr-defined]
 
     outbox = session.execute(
         delete(WebOutboxMessage).where(WebOutboxMessage.created_at < cutoffs.event_stream)
@@ -114,6 +119,9 @@ def erase_case(session: Session, case_number: str, *, actor: str, now: datetime)
         report.add("event stream messages", int(outbox.rowcount or 0))  # type: ignore[attr-defined]
         web = session.execute(delete(WebChatSession).where(WebChatSession.sender_id == sender))
         report.add("web conversations", int(web.rowcount or 0))  # type: ignore[attr-defined]
+        session.execute(
+            delete(ConversationLanguage).where(ConversationLanguage.sender_id == sender)
+        )
     audit.record(session, actor, "case.personal_data_erased", "case", case_number)
     return report
 

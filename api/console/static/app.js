@@ -8,6 +8,9 @@
   var STATUS = { new: "新規", in_progress: "対応中", waiting_citizen: "市民の返信待ち", resolved: "解決済み" };
   var KIND = { report: "不具合の通報", inquiry: "問い合わせ", human_request: "職員への取り次ぎ" };
   var CHANNEL = { web: "ウェブ", line: "LINE", phone: "電話", api: "API", open311: "Open311 アプリ" };
+  // The citizen's language as the chat detected it (ISO 639-1).
+  var LANGUAGE = { ja: "日本語", en: "英語", zh: "中国語", ko: "韓国語", vi: "ベトナム語", pt: "ポルトガル語",
+    es: "スペイン語", tl: "タガログ語", id: "インドネシア語", th: "タイ語" };
   var EVENT = {
     created: "受付", assigned: "担当者の割り当て", transferred: "転送", commented: "内部メモ",
     status_changed: "状態の変更", replied: "市民への返信", citizen_message: "市民からのメッセージ",
@@ -258,6 +261,7 @@
         h("dt", { text: "種別" }), h("dd", { text: KIND[c.kind] || c.kind }),
         h("dt", { text: "状態" }), h("dd", { text: STATUS[c.status] || c.status }),
         h("dt", { text: "受付経路" }), h("dd", { text: CHANNEL[c.channel] || c.channel }),
+        h("dt", { text: "言語" }), h("dd", { text: c.language ? (LANGUAGE[c.language] || c.language) : "—" }),
         h("dt", { text: "担当課" }), h("dd", { text: departmentName(c.department) }),
         h("dt", { text: "振り分けの確からしさ" }), h("dd", { text: c.routing_confidence === null ? "職員が指定" : Math.round(c.routing_confidence * 100) + "%（次点: " + (alternatives || "なし") + "）" }),
         h("dt", { text: "転送回数" }), h("dd", { text: String(c.transfer_count) }),

@@ -1,0 +1,72 @@
+"""The conversation keeps the language its citizen writes in, switches when they switch, and a
+case opened in it carries the language to staff (case API)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.conversation.language import language_of
+from api.conversation.service import ConversationService
+from tests.api.channels.conftest import open_road_report
+
+SENDER = "web:1a2b3c4d5e6f"
+
+
+class EchoRasa:
+    """Rasa's REST channel, answering every message (the language is kept before the bot)."""
+
+    async def send(self, sender: str, message: str) -> list[dict[str, Any]]:
+        return [{"recipient_id": sender, "text": "…"}]
+
+
+@pytest.fixture
+def conversation(session_factory: sessionmaker[Session]) -> ConversationService:
+    return ConversationService(EchoRasa(), 2000, lambda: session_factory)  # type: ignore[arg-type]
+
+
+def _say(conversation: ConversationService, message: str) -> None:
+    asyncio.run(conversation.handle(SENDER, message))
+
+
+def _language(session_factory: sessionmaker[Session]) -> str | None:
+    with session_factory() as session:
+        return language_of(session, SENDER)
+
+
+def test_the_language_follows_the_citizen(
+    conversation: ConversationService, session_factory: sessionmaker[Session]
+) -> None:
+    assert _language(session_factory) is None
+    _say(conversation, "How do I dispose of large garbage?")
+    assert _language(session_factory) == "en"
+    _say(conversation, "ok")  # tells nothing: stays
+    _say(conversation, "2026-0012")
+    _say(conversation, '/affirm{"answer": "yes"}')  # a button's payload is not their words
+    assert _language(session_factory) == "en"
+    _say(conversation, "やっぱり日本語で聞きます")
+    assert _language(session_factory) == "ja"
+    _say(conversation, "대형 쓰레기")
+    assert _language(session_factory) == "ko"
+
+
+def test_a_case_opened_in_the_conversation_carries_its_language(
+    conversation: ConversationService,
+    session_factory: sessionmaker[Session],
+    seeded: Session,
+    client: TestClient,
+    auth: dict[str, str],
+) -> None:
+    _say(conversation, "There is a big hole in the road near the station")
+    case = open_road_report(seeded, channel="web", sender=SENDER)
+    assert case.language == "en"
+    detail = client.get(f"/api/v1/cases/{case.case_number}", headers=auth).json()
+    assert detail["language"] == "en"
+    listed = client.get("/api/v1/cases", headers=auth).json()["items"]
+    assert [c["language"] for c in listed] == ["en"]
+    other = open_road_report(seeded, channel="phone", sender=None)  # the call centre: unknown
+    assert other.language is None
