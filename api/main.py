@@ -16,6 +16,7 @@ from api.cases.router import router as cases_router
 from api.channels.line.channel import build_line_channel
 from api.channels.line.events import resume_line_inbox
 from api.channels.line.router import router as line_router
+from api.channels.web.furigana import router as furigana_router
 from api.channels.web.router import router as web_router
 from api.console.router import router as console_router
 from api.conversation.rasa_client import RasaClient
@@ -92,6 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         accounts_router,
         audit_router,
         chat_router,
+        furigana_router,
         cases_router,
         case_places_router,
         departments_router,

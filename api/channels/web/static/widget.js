@@ -108,7 +108,10 @@
     "form{display:flex;gap:8px;padding:12px;border-top:1px solid #c3cbd4}",
     "textarea{flex:1;resize:none;height:48px;padding:8px;font-size:16px;border:1px solid #5f6b7a;border-radius:8px;color:#1a1a1a}",
     ".send{background:#0b4f8a;color:#fff;border:0;border-radius:8px;padding:0 16px;font-size:16px;cursor:pointer}",
-    ".tools{display:flex;justify-content:flex-end;padding:0 12px}",
+    ".tools{display:flex;justify-content:flex-end;gap:8px;padding:0 12px}",
+    ".furigana{background:#fff;color:#0b4f8a;border:2px solid #0b4f8a;border-radius:8px;padding:6px 10px;font-size:14px;cursor:pointer;min-height:44px}",
+    ".furigana[aria-checked='true']{background:#0b4f8a;color:#fff}",
+    "rt{font-size:.65em;color:inherit}",
     ".locate{background:#fff;color:#0b4f8a;border:2px solid #0b4f8a;border-radius:8px;padding:6px 10px;font-size:14px;cursor:pointer;min-height:44px}",
     ".sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}",
     "</style>",
@@ -118,7 +121,8 @@
     "<button class='close' type='button'>閉じる</button></header>",
     "<div class='log' role='log' aria-live='polite' aria-relevant='additions' tabindex='0' aria-label='会話'></div>",
     "<div class='status' role='status' aria-live='polite'></div>",
-    "<div class='tools'><button class='locate' type='button'>現在地を送る</button></div>",
+    "<div class='tools'><button class='furigana' type='button' role='switch' aria-checked='false'>ふりがな</button>",
+    "<button class='locate' type='button'>現在地を送る</button></div>",
     "<form><label class='sr' for='madoguchi-input'>メッセージ</label>",
     "<textarea id='madoguchi-input' maxlength='2000' placeholder='ご質問を入力してください（例：粗大ごみの出し方）'></textarea>",
     "<button class='send' type='submit'>送信</button></form>",
@@ -133,6 +137,7 @@
   var form = root.querySelector("form");
   var input = root.querySelector("textarea");
   var locateButton = root.querySelector(".locate");
+  var furiganaSwitch = root.querySelector(".furigana");
   var sending = false;
   var retryDelay = 1000;
   var retryTimer = null;
@@ -145,6 +150,68 @@
 
   var LABELS = { user: "あなた", bot: "自動案内", staff: "市の職員" };
 
+  // 「ふりがな」: readings over the kanji of every bot and staff message. The server reads them
+  // (POST /api/v1/furigana); the widget builds <ruby> elements with textContent only, so a
+  // message is never parsed as HTML.
+  var furiganaOn = load("furigana", false) === true;
+  var readings = {};  // message text → segments, for this page
+  var FURIGANA_MAX = 4000;
+
+  function fillText(body, segments) {
+    while (body.firstChild) body.removeChild(body.firstChild);
+    if (!segments) {
+      body.appendChild(document.createTextNode(body.__text));
+      return;
+    }
+    segments.forEach(function (segment) {
+      if (!segment.ruby) {
+        body.appendChild(document.createTextNode(segment.text));
+        return;
+      }
+      var ruby = document.createElement("ruby");
+      var base = document.createElement("rb");
+      base.textContent = segment.text;
+      var open = document.createElement("rp");
+      open.textContent = "（";
+      var reading = document.createElement("rt");
+      reading.textContent = segment.ruby;
+      var close = document.createElement("rp");
+      close.textContent = "）";
+      [base, open, reading, close].forEach(function (part) { ruby.appendChild(part); });
+      body.appendChild(ruby);
+    });
+  }
+
+  function showReadings(body) {
+    var text = body.__text;
+    if (!furiganaOn || !text || text.length > FURIGANA_MAX) {
+      fillText(body, null);
+      return;
+    }
+    if (readings[text]) {
+      fillText(body, readings[text]);
+      return;
+    }
+    fetch(API + "/api/v1/furigana", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ text: text })
+    }).then(function (response) {
+      return response.ok ? response.json() : null;
+    }).then(function (result) {
+      if (!result) return;
+      readings[text] = result.segments;
+      if (furiganaOn) fillText(body, result.segments);
+    }).catch(function () { /* no readings: the message stays as it is */ });
+  }
+
+  function setFurigana(on) {
+    furiganaOn = on;
+    save("furigana", on);
+    furiganaSwitch.setAttribute("aria-checked", on ? "true" : "false");
+    Array.prototype.forEach.call(root.querySelectorAll(".msg .text[lang='ja']"), showReadings);
+  }
+
   function render(entry, live) {
     var item = document.createElement("div");
     item.className = "msg " + entry.from;
@@ -152,7 +219,16 @@
     who.className = "who";
     who.textContent = LABELS[entry.from] || "";
     item.appendChild(who);
-    item.appendChild(document.createTextNode(entry.text || ""));
+    var body = document.createElement("span");
+    body.className = "text";
+    body.__text = entry.text || "";
+    item.appendChild(body);
+    if (entry.from === "user") {
+      fillText(body, null);  // the citizen's own words: their language is theirs
+    } else {
+      body.setAttribute("lang", "ja");  // the bot's and the staff's messages are Japanese
+      showReadings(body);
+    }
     if (entry.buttons && entry.buttons.length && live) {
       var group = document.createElement("div");
       // Short choices (a 1–5 rating) sit side by side; longer ones stack.
@@ -348,6 +424,8 @@
     }, { enableHighAccuracy: true, timeout: 20000, maximumAge: 60000 });
   });
 
+  furiganaSwitch.setAttribute("aria-checked", furiganaOn ? "true" : "false");
+  furiganaSwitch.addEventListener("click", function () { setFurigana(!furiganaOn); });
   launcher.addEventListener("click", openPanel);
   closeButton.addEventListener("click", closePanel);
   panel.addEventListener("keydown", function (event) {
