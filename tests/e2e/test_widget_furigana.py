@@ -84,5 +84,5 @@ def test_a_message_with_markup_stays_text(page: Page, stack: Stack) -> None:
     page.get_by_role("switch", name="ふりがな").click()
     expect(text.locator("rt", has_text="しやくしょ")).to_be_attached()
     expect(text.locator("img")).to_have_count(0)
-    expect(text).to_contain_text('<img src=x')  # shown as text
+    expect(text).to_contain_text("<img src=x")  # shown as text
     assert page.evaluate("window.__hit") is None
