@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from actions import messages
+from actions.language_note import with_language_note
 from actions.protocol import ActionResult, button, slot_set, text
 from actions.registry import ActionContext, registry
 from api.departments.repository import DepartmentRepository
@@ -112,6 +113,11 @@ def _offer_case(
 
 @registry.register("action_answer_faq")
 def answer_faq(ctx: ActionContext) -> ActionResult:
+    # An English question gets an English note before the Japanese answer or refusal.
+    return with_language_note(ctx, _answer_faq(ctx))
+
+
+def _answer_faq(ctx: ActionContext) -> ActionResult:
     tracker = ctx.tracker
     if tracker.latest_intent == "choose_faq":
         faq_id = tracker.latest_entity("faq_id") or ""

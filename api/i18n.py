@@ -1,0 +1,36 @@
+"""Citizen-facing texts by message id, from the gettext catalogs under locale/ (one .po per
+locale, read with Babel: no compile step). `ja` is the source language; a locale without a
+text for an id falls back to it."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
+DOMAIN = "madoguchi"
+SOURCE_LOCALE = "ja"
+
+
+def locales() -> list[str]:
+    return sorted(p.parent.parent.name for p in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+
+
+@cache
+def catalog(locale: str) -> dict[str, str]:
+    """{message id: text} of one locale ({} for a locale with no catalog)."""
+    path = LOCALE_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not path.exists():
+        return {}
+    with path.open("rb") as handle:
+        messages = read_po(handle, locale=locale)
+    return {str(m.id): str(m.string) for m in messages if m.id and m.string}
+
+
+def translate(locale: str, message_id: str, **params: str) -> str:
+    """The text of `message_id` in `locale` (else the source language), filled with params.
+    An id no catalog has is a programming error: KeyError."""
+    text = catalog(locale).get(message_id) or catalog(SOURCE_LOCALE)[message_id]
+    return text.format(**params) if params else text
