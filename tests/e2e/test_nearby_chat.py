@@ -9,15 +9,27 @@ import uuid
 import httpx
 import pytest
 
+from tests.chat_session import open_chat_session
 from tests.e2e.conftest import Stack
 
 pytestmark = pytest.mark.e2e
 LAT, LON = 35.702345, 139.611234
+_HEADERS: dict[str, dict[str, str]] = {}  # sender → its chat token header
+
+
+def _open(stack: Stack) -> str:
+    with httpx.Client(timeout=30) as client:
+        sender, headers = open_chat_session(client, stack.api_url)
+    _HEADERS[sender] = headers
+    return sender
 
 
 def _chat(stack: Stack, sender: str, message: str) -> list[dict]:
     response = httpx.post(
-        f"{stack.api_url}/api/v1/chat", json={"sender": sender, "message": message}, timeout=60
+        f"{stack.api_url}/api/v1/chat",
+        json={"sender": sender, "message": message},
+        headers=_HEADERS[sender],
+        timeout=60,
     )
     assert response.status_code == 200, response.text
     return response.json()
@@ -61,7 +73,7 @@ def test_a_nearby_report_is_offered_and_linked(stack: Stack) -> None:
         return page["total"]
 
     before = total()
-    sender = f"web:{uuid.uuid4().hex}"
+    sender = _open(stack)
     asked = _chat(stack, sender, "家の前の街灯が切れています")
     assert "場所" in asked[-1]["text"], asked
     shared = _chat(stack, sender, f'/share_location{{"latitude": {LAT}, "longitude": {LON}}}')
