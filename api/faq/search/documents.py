@@ -16,6 +16,14 @@ class FaqDocument:
     department: str | None  # department code
     alternatives: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    # Citizens' phrasings confirmed as meaning this entry (learned from their choices); the
+    # search treats them like listed alternatives.
+    learned: tuple[str, ...] = ()
+
+    @property
+    def wordings(self) -> tuple[str, ...]:
+        """Every way the entry is asked: its question, listed alternatives, learned phrasings."""
+        return (self.question, *self.alternatives, *self.learned)
 
 
 @dataclass(frozen=True)

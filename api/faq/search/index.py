@@ -37,8 +37,8 @@ from .vectors import DenseSpace, WordVectors, default_vectors
 
 
 def question_text(doc: FaqDocument) -> str:
-    """What the question fields index: the question, its alternatives and its tags."""
-    return " 。".join((doc.question, *doc.alternatives, *doc.tags))
+    """What the question fields index: every wording of the entry and its tags."""
+    return " 。".join((*doc.wordings, *doc.tags))
 
 
 # Field weights of the fused score (see bench/faq_bench.py for how they were chosen).
@@ -335,7 +335,7 @@ class _Wordings:
         keys: dict[frozenset[str], list[str]] = {}
         readings: dict[str, dict[str, int]] = {}
         for doc in documents:
-            for text in (doc.question, *doc.alternatives):
+            for text in doc.wordings:
                 content = analyzer.content(text)
                 key = frozenset(m.lemma for m in content)
                 if key and doc.faq_id not in keys.setdefault(key, []):
