@@ -60,4 +60,5 @@ cat <<MSG
 
 MSG
 MADOGUCHI_SEED_DEMO_CITY=false .venv/api/bin/uvicorn --factory api.main:app \
-  --host "$API_HOST" --port "$API_PORT" --workers "$API_WORKERS" --no-access-log
+  --host "$API_HOST" --port "$API_PORT" --workers "$API_WORKERS" --no-access-log \
+  --timeout-worker-healthcheck 120

@@ -88,6 +88,7 @@ class KnowledgeCache:
         self._version: Version | None = None
         self._knowledge: Knowledge | None = None
         self._builder: threading.Thread | None = None
+        self._look_again = False  # an edit came while the builder was running
         self._generation = 0  # clear() makes a running build's result stale
 
     def get(self, session: Session) -> Knowledge:
@@ -161,10 +162,13 @@ class KnowledgeCache:
         return knowledge
 
     def _start_builder(self, engine: Engine) -> None:
-        """Starts the builder thread unless one runs (it rechecks the version when done, so an
-        edit made during a build is picked up). Called with the lock held."""
+        """Starts the builder thread, or, when one runs, has it look at the database once more
+        before it stops (an edit committed during a build is built next). Called with the lock
+        held."""
         if self._builder is not None:
+            self._look_again = True
             return
+        self._look_again = False
         self._builder = threading.Thread(
             target=self._rebuild, args=(engine,), name="knowledge-builder", daemon=True
         )
@@ -172,25 +176,31 @@ class KnowledgeCache:
 
     def _rebuild(self, engine: Engine) -> None:
         factory = sessionmaker(bind=engine, expire_on_commit=False)
-        try:
-            while True:
-                with self._lock:
-                    generation, held = self._generation, self._version
-                with unit_of_work(factory, write=False) as session:
-                    version = _version(session)
-                    if version == held and self._knowledge is not None:
-                        return
-                    knowledge = _build(session)
-                with self._lock:
-                    if generation == self._generation:
-                        self._knowledge, self._version = knowledge, version
-                    self._built.notify_all()
-        except Exception:
-            logger.exception("building the knowledge failed; the previous knowledge answers")
-        finally:
+        while True:
+            try:
+                self._build_latest(factory)
+            except Exception:
+                logger.exception("building the knowledge failed; the previous knowledge answers")
             with self._lock:
-                self._builder = None
-                self._built.notify_all()
+                if not self._look_again:
+                    self._builder = None
+                    self._built.notify_all()
+                    return
+                self._look_again = False
+
+    def _build_latest(self, factory: sessionmaker[Session]) -> None:
+        """Builds the database's current version unless it is the one held."""
+        with self._lock:
+            generation, held = self._generation, self._version
+        with unit_of_work(factory, write=False) as session:
+            version = _version(session)
+            if version == held and self._knowledge is not None:
+                return
+            knowledge = _build(session)
+        with self._lock:
+            if generation == self._generation:
+                self._knowledge, self._version = knowledge, version
+            self._built.notify_all()
 
 
 def _engine_of(session: Session) -> Engine | None:
