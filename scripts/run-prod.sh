@@ -59,6 +59,9 @@ cat <<MSG
   database $DATABASE_URL, Rasa's tracker store on PostgreSQL, its lock store on Redis.
 
 MSG
+# Workers load spaCy and build the knowledge before they answer the supervisor's health pings.
 MADOGUCHI_SEED_DEMO_CITY=false .venv/api/bin/uvicorn --factory api.main:app \
   --host "$API_HOST" --port "$API_PORT" --workers "$API_WORKERS" --no-access-log \
-  --timeout-worker-healthcheck 120
+  --timeout-worker-healthcheck 120 &
+pids+=($!)
+wait "${pids[-1]}"
