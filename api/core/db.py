@@ -76,6 +76,13 @@ def get_sessionmaker() -> sessionmaker[Session]:
     return sessionmaker(bind=get_engine(), expire_on_commit=False)
 
 
+def begin_write(session: Session) -> Session:
+    """Begins `session`'s transaction as a write: on SQLite it takes the write lock now, so a
+    read-then-write cannot fail halfway with SQLITE_BUSY. Call before the first statement."""
+    session.connection(execution_options={WRITE_OPTION: True})
+    return session
+
+
 @contextmanager
 def unit_of_work(
     factory: sessionmaker[Session] | None = None, *, write: bool = True
@@ -86,7 +93,7 @@ def unit_of_work(
     session = (factory or get_sessionmaker())()
     try:
         if write:
-            session.connection(execution_options={WRITE_OPTION: True})
+            begin_write(session)
         yield session
         session.commit()
     except BaseException:
