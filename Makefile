@@ -9,10 +9,13 @@ TRAINING_INPUTS := config.yml $(wildcard bot/domain/*.yml) $(shell find nlu_data
 DATA ?= ../shared/data/amagasaki-faq
 ENV := source scripts/env.sh &&
 
-.PHONY: run test lint format train validate bench cli setup clean
+.PHONY: run run-prod test lint format train validate bench loadtest cli setup clean
 
 run: setup $(MODEL)  ## start Rasa and the API on the embedded defaults (SQLite, demo city)
 	scripts/run.sh
+
+run-prod: setup $(MODEL)  ## the production profile: PostgreSQL, Redis lock store, 2 Rasa replicas, API workers
+	scripts/run-prod.sh
 
 test: setup  ## set up what is needed and run the whole suite
 	scripts/test.sh
@@ -55,6 +58,9 @@ bench: setup $(MODEL)  ## intents on held-out messages; FAQ search, answer and r
 	$(ENV) $(BOT_VENV)/bin/python -m bench.intent_bench --model $(MODEL) --output bench-results/intents.json
 	$(ENV) $(API_VENV)/bin/python -m bench.faq_bench $(DATA) --replicate 20000 --output bench-results/faq.json
 	$(ENV) $(API_VENV)/bin/python -m bench.lang_bench --output bench-results/language.json
+
+loadtest: setup $(MODEL)  ## the chat path under load, through the API and straight to Rasa: make loadtest LOADTEST_ARGS='--rate 10'
+	$(ENV) $(API_VENV)/bin/python -m bench.loadtest $(LOADTEST_ARGS) --output bench-results/loadtest.json
 
 cli: $(API_VENV)/.installed  ## make cli ARGS='faq search "粗大ごみ"'
 	$(ENV) $(API_VENV)/bin/madoguchi $(ARGS)

@@ -30,6 +30,20 @@ def _db_upgrade(_: argparse.Namespace) -> int:
     return 0
 
 
+def _db_check(_: argparse.Namespace) -> int:
+    from api.core.db import get_engine
+    from api.core.migrate import SchemaNotAtHeadError, check_schema
+
+    try:
+        with get_engine().connect() as connection:
+            check_schema(connection, get_settings().database_url)
+    except SchemaNotAtHeadError as error:
+        print(f"madoguchi: {error}", file=sys.stderr)
+        return 1
+    print("database is at the latest schema")
+    return 0
+
+
 def _city_load(args: argparse.Namespace) -> int:
     from api.seed import load_city
 
@@ -228,6 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     db = commands.add_parser("db", help="database schema").add_subparsers(dest="db", required=True)
     db.add_parser("upgrade", help="apply all migrations").set_defaults(run=_db_upgrade)
+    db.add_parser("check", help="exit 1 unless the schema is at head").set_defaults(run=_db_check)
 
     city = commands.add_parser("city", help="a city's directory and FAQ")
     city_commands = city.add_subparsers(dest="city", required=True)

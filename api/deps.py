@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from api.core.config import Settings, get_settings
-from api.core.db import get_session
+from api.core.db import get_read_session, get_session, get_session_factory, unit_of_work
 from api.core.errors import AppError
 from api.staff.auth import StaffPrincipal, authenticate_bearer
 from api.staff.service import principal_for_token
@@ -23,16 +23,21 @@ from api.staff.session import (
 MAX_OFFSET = 1_000_000_000
 
 SessionDep = Annotated[Session, Depends(get_session)]
+# Routes that only read: on SQLite they never wait for a writer.
+ReadSessionDep = Annotated[Session, Depends(get_read_session)]
+FactoryDep = Annotated[sessionmaker[Session], Depends(get_session_factory)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
 def _current_staff(
     request: Request,
     settings: SettingsDep,
-    session: SessionDep,
+    factory: FactoryDep,
     authorization: Annotated[str | None, Header()] = None,
 ) -> StaffPrincipal:
-    """A bearer token (API clients), or the console's session cookie with its CSRF header."""
+    """A bearer token (API clients), or the console's session cookie with its CSRF header.
+    Looked up in a short read of its own: a route that then waits on the network (Rasa, LINE)
+    holds no transaction."""
     cookie = request.cookies.get(SESSION_COOKIE)
     if authorization is None and cookie:
         if request.method not in SAFE_METHODS and not csrf_is_valid(
@@ -40,9 +45,12 @@ def _current_staff(
         ):
             raise AppError("missing or wrong CSRF token", status_code=403, code="csrf")
         authorization = f"Bearer {cookie}"
-    return authenticate_bearer(
-        authorization, settings, lambda token: principal_for_token(session, token)
-    )
+
+    def lookup(token: str) -> StaffPrincipal | None:
+        with unit_of_work(factory, write=False) as session:
+            return principal_for_token(session, token)
+
+    return authenticate_bearer(authorization, settings, lookup)
 
 
 CurrentStaff = Annotated[StaffPrincipal, Depends(_current_staff)]

@@ -24,10 +24,10 @@ from api.conversation.rasa_client import RasaClient
 from api.conversation.router import router as chat_router
 from api.conversation.service import ConversationService
 from api.core.config import Settings, get_settings
-from api.core.db import get_sessionmaker, unit_of_work
+from api.core.db import build_engine, get_sessionmaker, unit_of_work
 from api.core.errors import install_error_handlers
 from api.core.logging import configure_logging
-from api.core.migrate import upgrade_database
+from api.core.migrate import check_schema
 from api.departments.router import router as departments_router
 from api.faq.router import router as faq_router
 from api.handoff.router import router as presence_router
@@ -45,7 +45,7 @@ def _warm_up() -> None:
     from api.faq.knowledge import knowledge_cache
     from api.nlp import get_pipeline
 
-    with unit_of_work() as session:
+    with unit_of_work(write=False) as session:
         knowledge_cache.get(session)
     get_pipeline()
 
@@ -56,7 +56,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging()
-        upgrade_database(settings.database_url)
+        # Migrations are a step of their own (`madoguchi db upgrade`): several workers starting
+        # at once must not race to migrate. Refuse to serve a database not at head.
+        engine = build_engine(settings.database_url)
+        try:
+            with engine.connect() as connection:
+                check_schema(connection, settings.database_url)
+        finally:
+            engine.dispose()
         if settings.seed_demo_city:
             with unit_of_work() as session:
                 seed_if_empty(session, settings.city_dir)
@@ -65,6 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # question (a few seconds with word vectors).
         await asyncio.to_thread(_warm_up)
         yield
+        await app.state.rasa.close()
 
     app = FastAPI(
         title="madoguchi",

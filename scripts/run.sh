@@ -4,6 +4,9 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$MADOGUCHI_ROOT"
 
+# The schema first, as a step of its own (the API only checks it is at head when it starts).
+.venv/api/bin/madoguchi db upgrade
+
 .venv/bot/bin/rasa run --model models/madoguchi.tar.gz \
   --endpoints bot/endpoints.yml --credentials bot/credentials.yml \
   --interface 127.0.0.1 --port "$RASA_PORT" --enable-api --auth-token "$RASA_AUTH_TOKEN" \

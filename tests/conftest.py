@@ -22,6 +22,14 @@ POSTGRES_URL = os.environ.get(
     "MADOGUCHI_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 ADMIN_TOKEN = os.environ["MADOGUCHI_ADMIN_TOKEN"]
+MADOGUCHI = REPO_ROOT / ".venv" / "api" / "bin" / "madoguchi"
+
+
+def upgrade_schema(env: dict[str, str]) -> None:
+    """`madoguchi db upgrade` on env's DATABASE_URL: the step before starting the API."""
+    import subprocess
+
+    subprocess.run([str(MADOGUCHI), "db", "upgrade"], env=env, cwd=REPO_ROOT, check=True)
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
 from api.audit.models import AuditEntry
-from api.deps import CurrentAdmin, SessionDep
+from api.deps import CurrentAdmin, ReadSessionDep
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
 
@@ -27,7 +27,7 @@ class AuditEntryOut(BaseModel):
 
 @router.get("", response_model=list[AuditEntryOut], responses={403: {"description": "admins"}})
 def read_audit_log(
-    session: SessionDep,
+    session: ReadSessionDep,
     _: CurrentAdmin,
     target_type: str | None = None,
     target_id: str | None = None,

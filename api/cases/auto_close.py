@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.cases import service
 from api.cases.models import Case, CaseStatus
 from api.cases.numbering import JAPAN
-from api.cases.resolution import notify_resolution
+from api.cases.resolution import prepare_resolution
 from api.channels.line.channel import LineChannel
 from api.core.db import unit_of_work
 from api.core.errors import AppError
@@ -32,6 +32,8 @@ MESSAGE = (
 class AutoCloseReport:
     closed: list[str] = field(default_factory=list)  # case numbers
     failed: list[tuple[str, str]] = field(default_factory=list)  # (case number, reason)
+    # Closed, but LINE refused the message afterwards: (case number, reason).
+    untold: list[tuple[str, str]] = field(default_factory=list)
 
 
 def cutoff(waiting_days: int, now: datetime) -> datetime:
@@ -60,8 +62,10 @@ async def auto_close(
     now: datetime,
     line: LineChannel | None,
 ) -> AutoCloseReport:
-    """Resolves every due case, each in its own transaction: one that cannot be told (LINE
-    down) stays open and is reported, the others are closed."""
+    """Resolves every due case, each in its own transaction: one that cannot be told (LINE not
+    configured) stays open and is reported, the others are closed; a LINE push refused after
+    the close is reported too (the case stays closed; its history says the citizen was not
+    told)."""
     if waiting_days < 1:
         raise ValueError("waiting_days must be at least 1")
     before = cutoff(waiting_days, now)
@@ -79,12 +83,20 @@ async def auto_close(
                     continue
                 message = MESSAGE.format(number=number, days=waiting_days)
                 service.close_as_system(session, case, message, now)
-                await notify_resolution(
+                push = prepare_resolution(
                     session, case, actor=service.SYSTEM_ACTOR, survey=False, line=line, now=now
                 )
-        except AppError as exc:
+        except AppError as exc:  # refused before anything changed (LINE not configured …)
             logger.warning("auto-close of case %s failed: %s", number, exc.code)
             report.failed.append((number, exc.message))
             continue
         report.closed.append(number)
+        if push is not None:  # after the commit: no network call inside a transaction
+            try:
+                await push.send()
+            except AppError as exc:
+                logger.warning("auto-close of case %s: citizen not told: %s", number, exc.code)
+                with unit_of_work(factory) as session:
+                    service.record_undelivered(session, number, exc.code)
+                report.untold.append((number, exc.message))
     return report

@@ -46,12 +46,16 @@ def cases_auto_close(args: argparse.Namespace) -> int:
         print(f"closed {number}")
     for number, reason in report.failed:
         print(f"madoguchi: {number}: not closed: {reason}", file=sys.stderr)
+    for number, reason in report.untold:
+        print(
+            f"madoguchi: {number}: closed, but the citizen was not told: {reason}", file=sys.stderr
+        )
     print(
         f"auto-closed {len(report.closed)} case(s) waiting for the citizen for "
         f"{args.waiting_days} days or more"
         + (f"; {len(report.failed)} left open" if report.failed else "")
     )
-    return 1 if report.failed else 0
+    return 1 if report.failed or report.untold else 0
 
 
 def add_case_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -31,6 +31,9 @@ class CaseEventKind(str, enum.Enum):
     commented = "commented"
     status_changed = "status_changed"
     replied = "replied"  # a staff message sent to the citizen
+    # The message recorded just before did not reach the citizen (LINE refused the push after
+    # the change was saved): staff send it again.
+    delivery_failed = "delivery_failed"
     citizen_message = "citizen_message"  # what the citizen wrote during a live handoff
     handoff_started = "handoff_started"
     handoff_ended = "handoff_ended"

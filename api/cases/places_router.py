@@ -14,7 +14,7 @@ from api.cases.models import Case
 from api.cases.places import nearby_open_cases, point_out
 from api.cases.repository import readable_cases
 from api.core.config import get_settings
-from api.deps import CurrentStaff, SessionDep
+from api.deps import CurrentStaff, ReadSessionDep, SessionDep
 from api.staff.auth import StaffPrincipal
 
 router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
@@ -96,7 +96,7 @@ def _place(session: Session, staff: StaffPrincipal, case: Case) -> PlaceOut:
 
 
 @router.get("/{case_number}/place", response_model=PlaceOut, responses=_ERRORS)
-def place(case_number: str, session: SessionDep, staff: CurrentStaff) -> PlaceOut:
+def place(case_number: str, session: ReadSessionDep, staff: CurrentStaff) -> PlaceOut:
     """The case's point with a link to the city's map service, the open cases within the
     nearby radius (any department the staff member may see), and its duplicate links."""
     return _place(session, staff, service.get_case(session, staff, case_number))

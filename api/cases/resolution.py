@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from api.cases import service
 from api.cases.models import Case, CaseEventKind, CaseStatus
-from api.channels.delivery import Outgoing, deliver_messages, reachable
+from api.channels.delivery import Outgoing, PendingPush, prepare_messages, reachable
 from api.channels.line.channel import LineChannel
 from api.survey.service import start_survey
 
@@ -27,7 +27,7 @@ def _retry_key(case: Case) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"case-resolution:{case.case_number}:{resolutions}"))
 
 
-async def notify_resolution(
+def prepare_resolution(
     session: Session,
     case: Case,
     *,
@@ -35,19 +35,20 @@ async def notify_resolution(
     survey: bool,
     line: LineChannel | None,
     now: datetime,
-) -> str | None:
-    """Sends the case's resolution message (from staff, or from the system for an automatic
+) -> PendingPush | None:
+    """Records the case's resolution message (from staff, or from the system for an automatic
     close) and, if `survey`, the survey's first question with its rating buttons, unless the
-    case was surveyed before. Returns the channel used, or None when the case's channel cannot
-    carry messages (phone: staff call back; nothing is sent and nothing fails)."""
+    case was surveyed before; web messages go to the widget's outbox. Returns the LINE push to
+    send once the transaction committed, or None (web, or a channel that cannot carry
+    messages: phone, where staff call back; nothing is sent and nothing fails)."""
     message = case.resolution_message
     if not message or not reachable(case):
         return None
     author = "bot" if actor == service.SYSTEM_ACTOR else "staff"
     outgoing = [Outgoing(message, author)]
-    # Recorded before sending: should the push fail, the whole change rolls back with it.
+    # Recorded in the transaction; the push goes after the commit (see PendingPush).
     service.record_message_to_citizen(session, case, message, case.channel, actor=actor)
     question = start_survey(session, case, now) if survey else None
     if question is not None:
         outgoing.append(Outgoing(question.text or "", "bot", question.buttons))
-    return await deliver_messages(session, case, outgoing, line=line, retry_key=_retry_key(case))
+    return prepare_messages(session, case, outgoing, line=line, retry_key=_retry_key(case))

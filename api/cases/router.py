@@ -1,15 +1,17 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request
-from sqlalchemy.orm import Session
+from fastapi.concurrency import run_in_threadpool
+from sqlalchemy.orm import Session, sessionmaker
 
 from api.cases import service
 from api.cases.models import Case, CaseStatus
 from api.cases.places import parse_area
 from api.cases.repository import CaseRepository
-from api.cases.resolution import notify_resolution
+from api.cases.resolution import prepare_resolution
 from api.cases.schemas import (
     AssignIn,
     CaseList,
@@ -22,12 +24,14 @@ from api.cases.schemas import (
     StatusIn,
     TransferIn,
 )
-from api.channels.delivery import deliver_reply
+from api.channels.delivery import Outgoing, PendingPush, prepare_messages
+from api.channels.line.channel import LineChannel
 from api.conversation.transcript import TranscriptLine, transcript_from_events
-from api.core.errors import AppError
+from api.core.db import unit_of_work
+from api.core.errors import AppError, ServiceUnavailableError
 from api.core.types import utcnow
 from api.departments.repository import DepartmentRepository
-from api.deps import MAX_OFFSET, CurrentStaff, SessionDep
+from api.deps import MAX_OFFSET, CurrentStaff, FactoryDep, ReadSessionDep, SessionDep
 from api.faq.knowledge import knowledge_cache
 from api.handoff import service as handoff
 from api.sla.service import case_sla
@@ -36,12 +40,61 @@ from api.staff.auth import StaffPrincipal
 router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
 
 
-async def _send_to_citizen(
-    request: Request, session: Session, staff: StaffPrincipal, case: Case, text: str
+class LineDeliveryFailedError(ServiceUnavailableError):
+    code = "line_delivery_failed"
+
+
+def _change_and_prepare(
+    factory: sessionmaker[Session],
+    staff: StaffPrincipal,
+    case_number: str,
+    change: Callable[[Session, Case], PendingPush | None],
+) -> tuple[CaseOut, PendingPush | None]:
+    """Applies `change` to the case in one short transaction and commits: what is said to the
+    citizen is on record (and in the widget's outbox) before any LINE push is sent."""
+    with unit_of_work(factory) as session:
+        case = service.get_case(session, staff, case_number)
+        push = change(session, case)
+        return _case_out(session, case), push
+
+
+async def _commit_then_push(
+    factory: sessionmaker[Session],
+    staff: StaffPrincipal,
+    case_number: str,
+    change: Callable[[Session, Case], PendingPush | None],
 ) -> CaseOut:
-    """Delivers `text` through the case's channel and records it in the case's history."""
-    channel = await deliver_reply(session, case, text, line=request.app.state.line, author="staff")
-    return _case_out(session, service.record_reply(session, staff, case, text, channel))
+    """The change committed first, then the push (never a network call inside a transaction).
+    Should LINE refuse it, the change stands, the case's history says the message did not
+    reach the citizen, and the answer is 503 `line_delivery_failed` saying so."""
+    out, push = await run_in_threadpool(_change_and_prepare, factory, staff, case_number, change)
+    if push is None:
+        return out
+    try:
+        await push.send()
+    except AppError as error:
+        await run_in_threadpool(_record_undelivered, factory, case_number, error)
+        raise LineDeliveryFailedError(
+            f"case {case_number} was saved, but LINE did not take the message ({error.message}); "
+            f"send it again as a reply"
+        ) from error
+    return out
+
+
+def _record_undelivered(factory: sessionmaker[Session], case_number: str, error: AppError) -> None:
+    with unit_of_work(factory) as session:
+        service.record_undelivered(session, case_number, error.code)
+
+
+def _reply(text: str, staff: StaffPrincipal, line: LineChannel | None):  # type: ignore[no-untyped-def]
+    """The change that sends `text` to the citizen and records it as a staff reply."""
+
+    def change(session: Session, case: Case) -> PendingPush | None:
+        push = prepare_messages(session, case, [Outgoing(text, "staff")], line=line)
+        service.record_reply(session, staff, case, text, case.channel)
+        return push
+
+    return change
 
 
 def _case_out(session: Session, case: Case) -> CaseOut:
@@ -58,7 +111,7 @@ _ERRORS = {401: {"description": "missing or invalid token"}, 404: {"description"
 
 @router.get("", response_model=CaseList, responses={401: _ERRORS[401]})
 def list_cases(
-    session: SessionDep,
+    session: ReadSessionDep,
     staff: CurrentStaff,
     department: str | None = None,
     status: CaseStatus | None = None,
@@ -129,7 +182,7 @@ def open_phone_case(
 
 
 @router.get("/{case_number}", response_model=CaseOut, responses=_ERRORS)
-def read_case(case_number: str, session: SessionDep, staff: CurrentStaff) -> CaseOut:
+def read_case(case_number: str, session: ReadSessionDep, staff: CurrentStaff) -> CaseOut:
     return _case_out(session, service.get_case(session, staff, case_number))
 
 
@@ -139,14 +192,19 @@ def read_case(case_number: str, session: SessionDep, staff: CurrentStaff) -> Cas
     responses={**_ERRORS, 503: {"description": "Rasa is not reachable"}},
 )
 async def transcript(
-    case_number: str, request: Request, session: SessionDep, staff: CurrentStaff
+    case_number: str, request: Request, factory: FactoryDep, staff: CurrentStaff
 ) -> list[TranscriptLine]:
     """The whole conversation that led to the case (and what followed), from Rasa's tracker
     store. Cases opened by phone have none."""
-    case = service.get_case(session, staff, case_number)
-    if not case.sender_id:
+
+    def sender_of_case() -> str | None:
+        with unit_of_work(factory, write=False) as session:
+            return service.get_case(session, staff, case_number).sender_id
+
+    sender = await run_in_threadpool(sender_of_case)
+    if not sender:
         return []
-    return transcript_from_events(await request.app.state.rasa.events(case.sender_id))
+    return transcript_from_events(await request.app.state.rasa.events(sender))
 
 
 @router.post("/{case_number}/assign", response_model=CaseOut, responses=_ERRORS)
@@ -184,12 +242,12 @@ def comment(case_number: str, body: CommentIn, session: SessionDep, staff: Curre
     },
 )
 async def reply(
-    case_number: str, body: ReplyIn, request: Request, session: SessionDep, staff: CurrentStaff
+    case_number: str, body: ReplyIn, request: Request, factory: FactoryDep, staff: CurrentStaff
 ) -> CaseOut:
     """Sends a message to the citizen through the channel the case came from (the web widget
     shows it at once; LINE gets a push) and records it in the case's history."""
-    case = service.get_case(session, staff, case_number)
-    return await _send_to_citizen(request, session, staff, case, body.body)
+    change = _reply(body.body, staff, request.app.state.line)
+    return await _commit_then_push(factory, staff, case_number, change)
 
 
 @router.post(
@@ -198,13 +256,17 @@ async def reply(
     responses={**_ERRORS, 409: {"description": "already taken over, or no live conversation"}},
 )
 async def take_over(
-    case_number: str, request: Request, session: SessionDep, staff: CurrentStaff
+    case_number: str, request: Request, factory: FactoryDep, staff: CurrentStaff
 ) -> CaseOut:
     """Live handoff: from now on the citizen's messages go to this case's thread and the bot
     stays silent; staff answer with /replies. The citizen is told a person has taken over."""
-    case = service.get_case(session, staff, case_number)
-    handoff.start(session, staff, case)
-    return await _send_to_citizen(request, session, staff, case, handoff.TAKEN_OVER)
+    tell = _reply(handoff.TAKEN_OVER, staff, request.app.state.line)
+
+    def change(session: Session, case: Case) -> PendingPush | None:
+        handoff.start(session, staff, case)
+        return tell(session, case)
+
+    return await _commit_then_push(factory, staff, case_number, change)
 
 
 @router.delete(
@@ -213,12 +275,16 @@ async def take_over(
     responses={**_ERRORS, 409: {"description": "nobody has taken over this conversation"}},
 )
 async def hand_back(
-    case_number: str, request: Request, session: SessionDep, staff: CurrentStaff
+    case_number: str, request: Request, factory: FactoryDep, staff: CurrentStaff
 ) -> CaseOut:
     """Ends the live handoff: the bot answers the citizen again."""
-    case = service.get_case(session, staff, case_number)
-    handoff.end(session, staff, case)
-    return await _send_to_citizen(request, session, staff, case, handoff.HANDED_BACK)
+    tell = _reply(handoff.HANDED_BACK, staff, request.app.state.line)
+
+    def change(session: Session, case: Case) -> PendingPush | None:
+        handoff.end(session, staff, case)
+        return tell(session, case)
+
+    return await _commit_then_push(factory, staff, case_number, change)
 
 
 @router.post(
@@ -228,18 +294,24 @@ async def hand_back(
         **_ERRORS,
         409: {"description": "transition not allowed, or the case's LINE user is unknown"},
         422: {"description": "resolving without a message for the citizen"},
-        503: {"description": "LINE did not take the resolution message"},
+        503: {
+            "description": "LINE is not configured (nothing changed), or LINE did not take "
+            "the resolution message (the case is resolved; its history says so)"
+        },
     },
 )
 async def set_status(
-    case_number: str, body: StatusIn, request: Request, session: SessionDep, staff: CurrentStaff
+    case_number: str, body: StatusIn, request: Request, factory: FactoryDep, staff: CurrentStaff
 ) -> CaseOut:
     """Changes the status. Resolving sends `message` to the citizen through the case's channel
     (web widget or LINE; nothing for phone cases), records it like a reply, and with `survey`
     asks the citizen, once per case, for a satisfaction survey."""
-    case = service.change_status(session, staff, case_number, body.status, body.message)
-    if body.status == CaseStatus.resolved:
-        await notify_resolution(
+
+    def change(session: Session, case: Case) -> PendingPush | None:
+        service.change_status(session, staff, case.case_number, body.status, body.message)
+        if body.status != CaseStatus.resolved:
+            return None
+        return prepare_resolution(
             session,
             case,
             actor=staff.name,
@@ -247,4 +319,5 @@ async def set_status(
             line=request.app.state.line,
             now=case.resolved_at or utcnow(),
         )
-    return _case_out(session, case)
+
+    return await _commit_then_push(factory, staff, case_number, change)

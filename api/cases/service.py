@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -174,6 +175,13 @@ def record_message_to_citizen(
     """Records a message sent to the citizen by staff, or by the system (SYSTEM_ACTOR)."""
     _record(session, case, CaseEventKind.replied, actor, {"body": body, "channel": channel})
     return case
+
+
+def record_undelivered(session: Session, case_number: str, reason: str) -> None:
+    """Notes in the case's history that the last message to the citizen was not delivered."""
+    case = session.scalar(select(Case).where(Case.case_number == case_number))
+    if case is not None:
+        _record(session, case, CaseEventKind.delivery_failed, SYSTEM_ACTOR, {"reason": reason})
 
 
 def record_citizen_message(session: Session, case: Case, body: str) -> Case:

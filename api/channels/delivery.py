@@ -9,7 +9,13 @@ from sqlalchemy.orm import Session
 
 from api.cases.models import Case
 from api.channels.line.channel import LineChannel
-from api.channels.line.delivery import ChannelNotSupportedError, deliver_to_citizen, line_user_id
+from api.channels.line.delivery import (
+    ChannelNotSupportedError,
+    configured_channel,
+    line_user,
+    line_user_id,
+    push_text,
+)
 from api.channels.web import outbox
 from api.conversation.schemas import ChatButton
 from api.core.errors import AppError
@@ -35,25 +41,41 @@ def reachable(case: Case) -> bool:
     return False
 
 
-async def deliver_reply(
-    session: Session, case: Case, body: str, *, line: LineChannel | None, author: str
-) -> str:
-    """Delivers `body` to the citizen of `case` and returns the channel it went through.
-    Web replies wait in the widget's outbox (same transaction as the case's history);
-    LINE replies are pushed at once."""
-    return await deliver_messages(session, case, [Outgoing(body, author)], line=line)
+@dataclass(frozen=True)
+class PendingPush:
+    """A LINE push decided inside a transaction and sent once it committed: no network call
+    waits while the database is locked, and what the push says is already on record."""
+
+    user_id: str
+    texts: tuple[str, ...]
+    buttons: tuple[ChatButton, ...]
+    channel: LineChannel
+    retry_key: str | None = None
+
+    async def send(self) -> None:
+        await push_text(
+            self.user_id,
+            list(self.texts),
+            buttons=self.buttons,
+            channel=self.channel,
+            retry_key=self.retry_key,
+        )
 
 
-async def deliver_messages(
+def prepare_messages(
     session: Session,
     case: Case,
     messages: Sequence[Outgoing],
     *,
     line: LineChannel | None,
     retry_key: str | None = None,
-) -> str:
-    """Delivers `messages` in order, as `deliver_reply` does one. On LINE they go in a single
-    push (one retry key: all or nothing), the buttons of the last one as quick replies."""
+) -> PendingPush | None:
+    """Delivers `messages` in order through the case's channel, within the caller's
+    transaction: web messages wait in the widget's outbox (the same transaction as the case's
+    history); for LINE, returns the push to send after the commit (one push, one retry key:
+    all or nothing; the buttons of the last message as quick replies). Everything that can be
+    refused (no recipient, LINE not configured, a channel without replies) is refused here,
+    before anything is committed."""
     if case.channel == "web":
         if not case.sender_id:
             raise AppError(
@@ -70,16 +92,18 @@ async def deliver_messages(
                 author=message.author,
                 buttons=message.buttons,
             )
-        return "web"
+        return None
     if case.channel == "line":
-        await deliver_to_citizen(
-            case,
-            [m.text for m in messages],
-            buttons=messages[-1].buttons if messages else (),
-            channel=line,
+        texts = tuple(m.text for m in messages)
+        if not any(t.strip() for t in texts):
+            raise AppError("the message to send is empty", status_code=422, code="empty_message")
+        return PendingPush(
+            user_id=line_user(case),
+            texts=texts,
+            buttons=tuple(messages[-1].buttons) if messages else (),
+            channel=configured_channel(line),
             retry_key=retry_key,
         )
-        return "line"
     raise ChannelNotSupportedError(
         f"case {case.case_number} came from the '{case.channel}' channel, which has no way to "
         f"send a reply; contact the citizen directly"

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Request
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.channels.web import sessions as chat_sessions
@@ -29,17 +29,12 @@ def _issue(factory: sessionmaker[Session]) -> tuple[str, str]:
         return chat_sessions.issue(session)
 
 
-def _verify(factory: sessionmaker[Session], sender: str, token: str) -> None:
-    with unit_of_work(factory) as session:
-        chat_sessions.verify(session, sender, token)
-
-
 @router.post("/chat/sessions", response_model=ChatSessionOut, status_code=201)
 async def open_chat_session(factory: FactoryDep) -> ChatSessionOut:
     """Opens a web conversation: an unguessable `sender` id and a secret `token`, shown once.
     Send the token with every message (`Authorization: Bearer <token>`) and with the event
     stream (`?token=<token>`); keep both for as long as the conversation lasts."""
-    sender, token = await asyncio.to_thread(_issue, factory)
+    sender, token = await run_in_threadpool(_issue, factory)
     return ChatSessionOut(sender=sender, token=token)
 
 
@@ -57,12 +52,14 @@ async def open_chat_session(factory: FactoryDep) -> ChatSessionOut:
 async def chat(
     body: ChatIn,
     conversation: ConversationDep,
-    factory: FactoryDep,
     authorization: Annotated[str | None, Header(description=TOKEN_HELP)] = None,
 ) -> list[ChatMessage]:
     """Sends a citizen's message to the bot and returns the bot's messages in order. The sender
     must be a conversation opened with POST /api/v1/chat/sessions, with its token."""
     chat_sessions.check_channel(body.sender)
     token = chat_sessions.token_from(authorization)
-    await asyncio.to_thread(_verify, factory, body.sender, token)
-    return await conversation.handle(body.sender, body.message)
+
+    def verify(session: Session) -> None:
+        chat_sessions.verify(session, body.sender, token)
+
+    return await conversation.handle(body.sender, body.message, check=verify)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.conversation import language as conversation_language
@@ -27,6 +28,24 @@ NO_REPLY = (
     "申し訳ありません。ただいま応答できませんでした。"
     "もう一度お送りいただくか、しばらくしてからお試しください。"
 )
+
+
+# The masked log line of each message, written by one thread of its own after the answer:
+# masking needs the NER pipeline (tens of ms); by then the actions have usually read the
+# message (its place, the question recorded), and the entities are memoised, so it is free.
+_log_writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chat-log")
+
+
+def _log_message(sender: str, message: str) -> None:
+    try:
+        logger.info("message from %s: %s", sender, mask(message))
+    except Exception as exc:  # never the text: it is what could not be masked
+        logger.warning("message from %s not logged: %s", sender, type(exc).__name__)
+
+
+def _log_later(sender: str, message: str) -> None:
+    if logger.isEnabledFor(logging.INFO):
+        _log_writer.submit(_log_message, sender, message)
 
 
 class MessageTooLongError(AppError):
@@ -57,23 +76,28 @@ class ConversationService:
         self._max_chars = max_message_chars
         self._session_factory = session_factory
 
-    def _answer_without_bot(self, sender: str, message: str) -> list[ChatMessage] | None:
-        """What answers the message instead of the bot, in one transaction: the survey (a
-        survey button, or a rating typed or a comment written while a survey waits for one),
-        else a live handoff (the message goes to the case; nothing is said). None: the bot.
-        The conversation's language follows the message's, when the message shows one."""
+    def _before_bot(
+        self, sender: str, message: str, check: Callable[[Session], None] | None
+    ) -> list[ChatMessage] | None:
+        """Everything the API does with a message before the bot sees it, in one short
+        transaction and one trip to the thread pool: `check` (the web chat's token), the
+        conversation's language, then what answers instead of the bot: the survey (a survey
+        button, or a rating typed or a comment written while a survey waits for one), else a
+        live handoff (the message goes to the case; nothing is said). None: the bot answers.
+        The masked log line is written later, off the answer's path (`_log_later`)."""
         # Before the transaction (no long work inside it); a button's payload ("/intent{…}")
         # is not the citizen's words and leaves the language as it was.
         language = None if message.startswith("/") else detect(message)
         with unit_of_work(self._session_factory()) as session:
+            if check is not None:
+                check(session)
             conversation_language.remember(session, sender, language)
             answer = survey.handle_message(session, sender, message, utcnow())
-            if answer is not None:
-                return answer
-            said = route_to_case(session, sender, message)
-            if said is not None:  # a person is talking with the citizen: the bot stays silent
-                return [ChatMessage(text=line) for line in said]
-            return None
+            if answer is None:
+                said = route_to_case(session, sender, message)
+                if said is not None:  # a person is talking with the citizen: the bot is silent
+                    answer = [ChatMessage(text=line) for line in said]
+        return answer
 
     async def active_form(self, sender: str) -> str | None:
         """The form the citizen is filling in (report_form …), or None, also when Rasa cannot
@@ -84,16 +108,21 @@ class ConversationService:
             logger.info("active form unknown: %s", exc)
             return None
 
-    async def handle(self, sender: str, message: str) -> list[ChatMessage]:
+    async def handle(
+        self, sender: str, message: str, *, check: Callable[[Session], None] | None = None
+    ) -> list[ChatMessage]:
+        """The bot's answer to one citizen message. `check` runs first, in the same
+        transaction (the web chat verifies the conversation's token there)."""
         if len(message) > self._max_chars:
             raise MessageTooLongError(
                 f"message has {len(message)} characters; at most {self._max_chars} are accepted "
                 f"(メッセージは{self._max_chars}文字以内でお送りください)"
             )
-        if logger.isEnabledFor(logging.INFO):
-            logger.info("message from %s: %s", sender, await asyncio.to_thread(mask, message))
-        answer = await asyncio.to_thread(self._answer_without_bot, sender, message)
-        if answer is not None:
-            return answer
-        replies = [m for m in map(_to_message, await self._rasa.send(sender, message)) if m]
-        return replies or [ChatMessage(text=NO_REPLY)]
+        answer = await run_in_threadpool(self._before_bot, sender, message, check)
+        try:
+            if answer is not None:
+                return answer
+            replies = [m for m in map(_to_message, await self._rasa.send(sender, message)) if m]
+            return replies or [ChatMessage(text=NO_REPLY)]
+        finally:
+            _log_later(sender, message)

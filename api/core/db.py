@@ -25,6 +25,10 @@ NAMING_CONVENTION = {
 }
 
 
+# Execution option of a connection whose transaction writes (see _configure_sqlite).
+WRITE_OPTION = "madoguchi_write"
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
@@ -43,9 +47,12 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(connection) -> None:  # type: ignore[no-untyped-def]
-        # IMMEDIATE takes the write lock up front: a transaction that reads, then writes, can
-        # otherwise fail at once with SQLITE_BUSY when another writer committed in between.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A read (DEFERRED) takes no lock: in WAL mode it reads the last committed state while
+        # a writer works. A write unit of work (IMMEDIATE) takes the write lock up front: one
+        # that reads, then writes, would otherwise fail at once with SQLITE_BUSY when another
+        # writer committed in between (case numbers, idempotent inserts read before writing).
+        write = connection.get_execution_options().get(WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN DEFERRED")
 
 
 def build_engine(database_url: str) -> Engine:
@@ -69,11 +76,24 @@ def get_sessionmaker() -> sessionmaker[Session]:
     return sessionmaker(bind=get_engine(), expire_on_commit=False)
 
 
+def begin_write(session: Session) -> Session:
+    """Begins `session`'s transaction as a write: on SQLite it takes the write lock now, so a
+    read-then-write cannot fail halfway with SQLITE_BUSY. Call before the first statement."""
+    session.connection(execution_options={WRITE_OPTION: True})
+    return session
+
+
 @contextmanager
-def unit_of_work(factory: sessionmaker[Session] | None = None) -> Iterator[Session]:
-    """Commit once when the block succeeds, roll back when it raises."""
+def unit_of_work(
+    factory: sessionmaker[Session] | None = None, *, write: bool = True
+) -> Iterator[Session]:
+    """Commit once when the block succeeds, roll back when it raises. `write=False` for a block
+    that only reads: on SQLite it then never waits for a writer (nor makes one wait). Keep
+    blocks short, and never wait on the network inside one."""
     session = (factory or get_sessionmaker())()
     try:
+        if write:
+            begin_write(session)
         yield session
         session.commit()
     except BaseException:
@@ -91,6 +111,14 @@ def get_session_factory() -> sessionmaker[Session]:
 def get_session(
     factory: Annotated[sessionmaker[Session], Depends(get_session_factory)],
 ) -> Iterator[Session]:
-    """FastAPI dependency: one unit of work per request."""
+    """FastAPI dependency: one unit of work per request (a write, in case the route writes)."""
     with unit_of_work(factory) as session:
+        yield session
+
+
+def get_read_session(
+    factory: Annotated[sessionmaker[Session], Depends(get_session_factory)],
+) -> Iterator[Session]:
+    """FastAPI dependency for routes that only read: never waits for a writer on SQLite."""
+    with unit_of_work(factory, write=False) as session:
         yield session

@@ -9,14 +9,14 @@ from api.departments.models import Department
 from api.departments.repository import DepartmentRepository
 from api.departments.schemas import DepartmentFields, DepartmentOut
 from api.departments.service import get_department
-from api.deps import CurrentAdmin, SessionDep
+from api.deps import CurrentAdmin, ReadSessionDep, SessionDep
 from api.faq.knowledge import knowledge_cache
 
 router = APIRouter(prefix="/api/v1/departments", tags=["departments"])
 
 
 @router.get("", response_model=list[DepartmentOut])
-def list_departments(session: SessionDep) -> list[DepartmentOut]:
+def list_departments(session: ReadSessionDep) -> list[DepartmentOut]:
     """The public directory: names, what each handles, phone and hours."""
     return [DepartmentOut.model_validate(d) for d in DepartmentRepository(session).list()]
 

@@ -1,15 +1,19 @@
 """The searchable knowledge base of this process: the FAQ index and the department router,
-rebuilt when an FAQ entry or a department changes, so staff edits take effect at once."""
+rebuilt in the background when an FAQ entry or a department changes, so staff edits take
+effect within seconds without retraining and without making anyone wait."""
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session, sessionmaker
 
+from api.core.db import unit_of_work
 from api.departments.models import Department
 from api.departments.repository import DepartmentRepository
 from api.faq.repository import FaqRepository
@@ -17,6 +21,8 @@ from api.faq.search import FaqDocument, FaqIndex
 from api.faq.search.analyses import TextAnalyses
 from api.faq.search.analyzer import default_analyzer
 from api.routing import DepartmentProfile, DepartmentRouter
+
+logger = logging.getLogger(__name__)
 
 # (FAQ count, latest FAQ change, sum of FAQ change times, department count, latest change)
 Version = tuple[int, datetime | None, int, int, datetime | None]
@@ -67,46 +73,141 @@ def _build(session: Session) -> Knowledge:
 
 
 class KnowledgeCache:
+    """The knowledge of this process. An FAQ or department edit does not rebuild it inside its
+    request: a background thread reads the rows in a read transaction of its own (which on
+    SQLite in WAL mode, as on PostgreSQL, makes nobody wait), builds, and swaps the new
+    knowledge in when ready; the previous knowledge answers meanwhile.
+
+    A session bound to one connection inside an outer transaction (tests roll theirs back)
+    cannot lend that connection to another thread, and its rows are invisible to any other:
+    such a session's knowledge is built in place, in the caller's thread."""
+
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards the fields below
+        self._built = threading.Condition(self._lock)
         self._version: Version | None = None
         self._knowledge: Knowledge | None = None
+        self._builder: threading.Thread | None = None
+        self._look_again = False  # an edit came while the builder was running
+        self._generation = 0  # clear() makes a running build's result stale
 
     def get(self, session: Session) -> Knowledge:
-        """The knowledge for the database's current version. While another request rebuilds
-        it (seconds at thousands of entries), the previous knowledge answers: a citizen is
-        never kept waiting by a staff edit."""
+        """The knowledge, at once: when the database changed since it was built, a rebuild
+        starts in the background and the previous knowledge answers. Only the very first
+        build (start-up warms it up) is waited for."""
         version = _version(session)
-        current = self._knowledge
-        if current is not None and version == self._version:
-            return current
-        if current is not None and not self._lock.acquire(blocking=False):
-            return current  # being rebuilt: answer with what we have
-        if current is None:
-            self._lock.acquire()  # nothing to answer with yet: wait for the first build
-        try:
-            return self._current(session, version)
-        finally:
-            self._lock.release()
-
-    def refresh(self, session: Session) -> Knowledge:
-        """Commits the session and rebuilds now: what a staff edit calls, so that when the edit
-        is saved the bot already answers with it."""
-        session.commit()
+        engine = _engine_of(session)
         with self._lock:
-            return self._current(session, _version(session))
+            current = self._knowledge
+            if current is not None and version == self._version:
+                return current
+            if current is not None and engine is not None:
+                self._start_builder(engine)
+                return current
+        if engine is None:
+            return self._build_in_place(session, version)
+        with self._lock:
+            self._start_builder(engine)
+            while self._knowledge is None and self._builder is not None:
+                self._built.wait()
+            if self._knowledge is None:
+                raise RuntimeError("the knowledge could not be built; see the log")
+            return self._knowledge
 
-    def _current(self, session: Session, version: Version) -> Knowledge:
-        """The knowledge of `version`, built unless already held. Called with the lock held."""
-        if self._knowledge is None or version != self._version:
-            self._knowledge = _build(session)
-            self._version = version
-        return self._knowledge
+    def refresh(self, session: Session) -> None:
+        """Commits the session (a staff edit) and starts the rebuild without waiting for it:
+        the edit's response returns at once, citizens are answered from the previous knowledge
+        until the new one is ready (`is_fresh`, `wait_fresh`)."""
+        session.commit()
+        engine = _engine_of(session)
+        if engine is None:
+            self._build_in_place(session, _version(session))
+            return
+        with self._lock:
+            self._start_builder(engine)
+
+    def is_fresh(self, session: Session) -> bool:
+        """Whether the knowledge answering now is built from the database's current rows."""
+        version = _version(session)
+        with self._lock:
+            return self._knowledge is not None and version == self._version
+
+    def wait_fresh(self, factory: sessionmaker[Session], timeout: float = 60.0) -> Knowledge:
+        """Waits until the knowledge is built from what `factory`'s database holds now (after
+        an edit: tests, and CLI commands that must answer with the edit)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with factory() as session:
+                knowledge = self.get(session)
+                if self.is_fresh(session):
+                    return knowledge
+            with self._lock:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError(f"the knowledge was not rebuilt within {timeout} s")
+                if self._builder is not None:
+                    self._built.wait(left)
 
     def clear(self) -> None:
         with self._lock:
+            self._generation += 1
             self._version = None
             self._knowledge = None
+
+    def _build_in_place(self, session: Session, version: Version) -> Knowledge:
+        knowledge = _build(session)
+        with self._lock:
+            self._knowledge, self._version = knowledge, version
+            self._built.notify_all()
+        return knowledge
+
+    def _start_builder(self, engine: Engine) -> None:
+        """Starts the builder thread, or, when one runs, has it look at the database once more
+        before it stops (an edit committed during a build is built next). Called with the lock
+        held."""
+        if self._builder is not None:
+            self._look_again = True
+            return
+        self._look_again = False
+        self._builder = threading.Thread(
+            target=self._rebuild, args=(engine,), name="knowledge-builder", daemon=True
+        )
+        self._builder.start()
+
+    def _rebuild(self, engine: Engine) -> None:
+        factory = sessionmaker(bind=engine, expire_on_commit=False)
+        while True:
+            try:
+                self._build_latest(factory)
+            except Exception:
+                logger.exception("building the knowledge failed; the previous knowledge answers")
+            with self._lock:
+                if not self._look_again:
+                    self._builder = None
+                    self._built.notify_all()
+                    return
+                self._look_again = False
+
+    def _build_latest(self, factory: sessionmaker[Session]) -> None:
+        """Builds the database's current version unless it is the one held."""
+        with self._lock:
+            generation, held = self._generation, self._version
+        with unit_of_work(factory, write=False) as session:
+            version = _version(session)
+            if version == held and self._knowledge is not None:
+                return
+            knowledge = _build(session)
+        with self._lock:
+            if generation == self._generation:
+                self._knowledge, self._version = knowledge, version
+            self._built.notify_all()
+
+
+def _engine_of(session: Session) -> Engine | None:
+    """The engine a builder thread may use for this session's database, or None when the
+    session is bound to a connection of its own (an outer transaction)."""
+    bind = session.get_bind()
+    return bind if isinstance(bind, Engine) else None
 
 
 knowledge_cache = KnowledgeCache()

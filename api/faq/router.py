@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from api.audit import service as audit
 from api.core.errors import AppError
-from api.deps import MAX_OFFSET, CurrentStaff, SessionDep, SettingsDep
+from api.deps import MAX_OFFSET, CurrentStaff, ReadSessionDep, SessionDep, SettingsDep
 from api.faq import service
 from api.faq.knowledge import knowledge_cache
 from api.faq.models import FaqEntry
@@ -82,7 +82,7 @@ def _out(entry: FaqEntry) -> FaqOut:
 
 @router.get("", response_model=FaqList, responses=_AUTH)
 def list_entries(
-    session: SessionDep,
+    session: ReadSessionDep,
     staff: CurrentStaff,
     department: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
@@ -108,7 +108,7 @@ def create_entry(body: FaqRecord, session: SessionDep, staff: CurrentStaff) -> F
 
 
 @router.post("/search", response_model=list[SearchHitOut])
-def search(body: SearchIn, session: SessionDep, settings: SettingsDep) -> list[SearchHitOut]:
+def search(body: SearchIn, session: ReadSessionDep, settings: SettingsDep) -> list[SearchHitOut]:
     """The best FAQ entries for a question, best first (public)."""
     query = checked_text(body.query, settings.max_message_chars)
     knowledge = knowledge_cache.get(session)
@@ -119,7 +119,7 @@ def search(body: SearchIn, session: SessionDep, settings: SettingsDep) -> list[S
 
 
 @router.post("/answer", response_model=AnswerOut)
-def answer(body: AnswerIn, session: SessionDep, settings: SettingsDep) -> AnswerOut:
+def answer(body: AnswerIn, session: ReadSessionDep, settings: SettingsDep) -> AnswerOut:
     """What the bot would do with a question (public)."""
     query = checked_text(body.query, settings.max_message_chars)
     result = service.answer_knowledge(knowledge_cache.get(session), query)
@@ -127,7 +127,7 @@ def answer(body: AnswerIn, session: SessionDep, settings: SettingsDep) -> Answer
 
 
 @router.get("/{faq_id}", response_model=FaqOut, responses={**_AUTH, **_NOT_FOUND})
-def read_entry(faq_id: str, session: SessionDep, staff: CurrentStaff) -> FaqOut:
+def read_entry(faq_id: str, session: ReadSessionDep, staff: CurrentStaff) -> FaqOut:
     return _out(service.get_faq(session, faq_id))
 
 

@@ -8,7 +8,7 @@ from fastapi.responses import Response
 
 from api.core.errors import AppError
 from api.core.types import utcnow
-from api.deps import CurrentAdmin, CurrentStaff, SessionDep
+from api.deps import CurrentAdmin, CurrentStaff, ReadSessionDep
 from api.faq.knowledge import knowledge_cache
 from api.metrics.csv_form import to_csv
 from api.metrics.period import Period
@@ -47,7 +47,7 @@ def _scope(staff: StaffPrincipal, department: str | None) -> frozenset[str] | No
     },
 )
 def metrics(
-    session: SessionDep,
+    session: ReadSessionDep,
     staff: CurrentStaff,
     from_: From,
     to: To,
@@ -68,7 +68,7 @@ def metrics(
 
 @router.get("/faq-suggestions", response_model=list[FaqSuggestion])
 def faq_suggestions(
-    session: SessionDep, admin: CurrentAdmin, from_: From, to: To
+    session: ReadSessionDep, admin: CurrentAdmin, from_: From, to: To
 ) -> list[FaqSuggestion]:
     """Unanswered questions grouped into suggested new FAQ entries (administrators)."""
     knowledge = knowledge_cache.get(session)

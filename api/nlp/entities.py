@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from api.nlp.pipeline import parse
 from api.nlp.rules import find_rule_spans, kana_name_start
@@ -25,20 +26,31 @@ __all__ = ["Span", "extract", "first_place"]
 _MIN_REPEATED_NAME = 2
 
 
+# Recent texts whose entities are kept: a chat message is read by the actions (place, triage)
+# and masked for the API's log line within seconds; the pipeline (tens of ms) runs once.
+_KEPT = 2048
+
+
 def extract(text: str) -> list[Span]:
     """Entities of `text`: sorted, non-overlapping, offsets into `text` itself.
 
     NER sees only the first `pipeline.MAX_NER_CHARS` characters; the rules see everything, and
     a name found by NER is also marked where it appears again (possibly past that window).
+    Memoised per text (spans are immutable).
     """
+    return list(_extract(text))
+
+
+@lru_cache(maxsize=_KEPT)
+def _extract(text: str) -> tuple[Span, ...]:
     if not text.strip():
-        return []
+        return ()
     ner = [
         make_span(text, ent.label_, ent.start_char, ent.end_char)
         for ent in parse(text).ents
         if ent.label_ in NER_LABELS
     ]
-    return _repeat_names(text, merge(text, find_rule_spans(text), ner))
+    return tuple(_repeat_names(text, merge(text, find_rule_spans(text), ner)))
 
 
 def _repeat_names(text: str, spans: list[Span]) -> list[Span]:

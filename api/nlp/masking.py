@@ -61,7 +61,10 @@ def mask_fast(text: str) -> str:
 
 
 def mask(text: str) -> str:
-    """All personal data (names included) replaced by ［氏名］［電話番号］… placeholders."""
+    """All personal data (names included) replaced by ［氏名］［電話番号］… placeholders.
+
+    The entities are memoised (`extract`): a chat message masked for the log line and again by
+    the action that records it, or read by the form for its place, runs the pipeline once."""
     from api.nlp.entities import extract  # deferred: loads spaCy and the model on first use
 
     return _replace(text, extract(text))

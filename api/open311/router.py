@@ -9,9 +9,10 @@ from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from api.core.config import get_settings
 from api.core.db import unit_of_work
@@ -115,12 +116,22 @@ async def post_request(
             get_settings().open311_jurisdiction_id, (form.get("jurisdiction_id") or [None])[0]
         )
         factory = request.app.state.session_factory()
-        with unit_of_work(factory) as session:
-            client_id = _admit(session, (form.get("api_key") or [None])[0])
-        with unit_of_work(factory) as session:
-            return _create(session, form, client_id, idempotency_key, fmt)
+        return await run_in_threadpool(_admit_and_create, factory, form, idempotency_key, fmt)
     except Open311Error as error:
         return render_error(error, fmt)
+
+
+def _admit_and_create(
+    factory: sessionmaker[Session],
+    form: dict[str, list[str]],
+    idempotency_key: str | None,
+    fmt: Format,
+) -> Response:
+    """The database work of a post, off the event loop: the key's count commits on its own."""
+    with unit_of_work(factory) as session:
+        client_id = _admit(session, (form.get("api_key") or [None])[0])
+    with unit_of_work(factory) as session:
+        return _create(session, form, client_id, idempotency_key, fmt)
 
 
 async def _form(request: Request) -> dict[str, list[str]]:

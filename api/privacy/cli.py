@@ -7,7 +7,7 @@ import argparse
 import sys
 
 from api.core.config import get_settings
-from api.core.db import get_sessionmaker
+from api.core.db import begin_write, get_sessionmaker
 from api.core.errors import AppError
 from api.core.migrate import upgrade_database
 from api.core.types import utcnow
@@ -27,7 +27,7 @@ def privacy_purge(args: argparse.Namespace) -> int:
     upgrade_database(settings.database_url)
     now = utcnow()
     cutoffs = Cutoffs.at(RetentionPolicy.from_settings(settings), now)
-    session = get_sessionmaker()()
+    session = begin_write(get_sessionmaker()())  # reads, then deletes and masks
     try:
         report = purge(session, cutoffs, now)
         if args.dry_run:
@@ -56,7 +56,7 @@ def privacy_purge(args: argparse.Namespace) -> int:
 def privacy_erase(args: argparse.Namespace) -> int:
     settings = get_settings()
     upgrade_database(settings.database_url)
-    session = get_sessionmaker()()
+    session = begin_write(get_sessionmaker()())  # reads, then deletes and masks
     try:
         report = erase_case(session, args.case_number, actor=args.actor, now=utcnow())
         session.commit()

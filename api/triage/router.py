@@ -8,7 +8,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from api.deps import SessionDep, SettingsDep
+from api.deps import ReadSessionDep, SettingsDep
 from api.faq.knowledge import knowledge_cache
 from api.faq.router import checked_text
 from api.triage.service import triage
@@ -28,7 +28,7 @@ class TriageOut(BaseModel):
 
 
 @router.post("", response_model=TriageOut)
-def triage_inquiry(body: TriageIn, session: SessionDep, settings: SettingsDep) -> TriageOut:
+def triage_inquiry(body: TriageIn, session: ReadSessionDep, settings: SettingsDep) -> TriageOut:
     text = checked_text(body.text, settings.max_message_chars, field="text")
     result = triage(knowledge_cache.get(session), text)
     return TriageOut(

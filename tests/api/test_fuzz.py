@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import ADMIN_TOKEN, REPO_ROOT
+from tests.conftest import ADMIN_TOKEN, REPO_ROOT, upgrade_schema
 from tests.e2e.conftest import _free_port
 
 UVICORN = REPO_ROOT / ".venv" / "api" / "bin" / "uvicorn"
@@ -42,6 +42,7 @@ def api_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "LINE_API_BASE_URL": "http://127.0.0.1:9",
         "LINE_DATA_API_BASE_URL": "http://127.0.0.1:9",
     }
+    upgrade_schema(env)
     log = work / "api.log"
     with log.open("w") as out:
         process = subprocess.Popen(

@@ -15,7 +15,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser
 
-from tests.conftest import ADMIN_TOKEN, REPO_ROOT
+from tests.conftest import ADMIN_TOKEN, REPO_ROOT, upgrade_schema
 from tests.e2e.browser import launch
 
 MODEL = REPO_ROOT / "models" / "madoguchi.tar.gz"
@@ -30,6 +30,7 @@ class Stack:
     database_url: str
     admin_headers: dict[str, str]
     api_log: Path
+    rasa_url: str = ""
 
 
 def _free_port() -> int:
@@ -76,6 +77,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         "RASA_TELEMETRY_ENABLED": "false",
         "TF_CPP_MIN_LOG_LEVEL": "2",
     }
+    upgrade_schema(env)
     api_log, rasa_log = work / "api.log", work / "rasa.log"
     processes = [
         subprocess.Popen(
@@ -120,7 +122,13 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     try:
         api_url = f"http://127.0.0.1:{api_port}"
         _wait_healthy(api_url, processes, [api_log, rasa_log])
-        yield Stack(api_url, database_url, {"Authorization": f"Bearer {ADMIN_TOKEN}"}, api_log)
+        yield Stack(
+            api_url,
+            database_url,
+            {"Authorization": f"Bearer {ADMIN_TOKEN}"},
+            api_log,
+            rasa_url=env["RASA_URL"],
+        )
     finally:
         for process in processes:
             process.terminate()

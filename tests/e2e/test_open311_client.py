@@ -17,7 +17,7 @@ import httpx
 import pytest
 from georeport import GeoReport
 
-from tests.conftest import ADMIN_TOKEN, REPO_ROOT
+from tests.conftest import ADMIN_TOKEN, REPO_ROOT, upgrade_schema
 from tests.e2e.conftest import UVICORN, _free_port
 
 pytestmark = pytest.mark.e2e
@@ -37,6 +37,7 @@ def api_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "MADOGUCHI_SEED_DEMO_CITY": "true",
         "RASA_URL": f"http://127.0.0.1:{_free_port()}",
     }
+    upgrade_schema(env)
     log = work / "api.log"
     process = subprocess.Popen(
         [str(UVICORN), "--factory", "api.main:app", "--host", "127.0.0.1", "--port", str(port)],

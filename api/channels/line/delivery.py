@@ -23,7 +23,8 @@ class ChannelNotSupportedError(AppError):
     code = "channel_not_supported"
 
 
-def _channel(channel: LineChannel | None) -> LineChannel:
+def configured_channel(channel: LineChannel | None) -> LineChannel:
+    """`channel`, else the one the settings configure (503 when LINE is not configured)."""
     channel = channel or build_line_channel(get_settings())
     if channel is None:
         raise LineNotConfiguredError()
@@ -46,7 +47,7 @@ async def push_text(
     if not any(t.strip() for t in texts):
         raise AppError("the message to send is empty", status_code=422, code="empty_message")
     line_messages = messages.text_messages(texts, buttons)
-    key = await _channel(channel).client.push(user_id, line_messages, retry_key=retry_key)
+    key = await configured_channel(channel).client.push(user_id, line_messages, retry_key=retry_key)
     logger.info("line push sent (%d message(s), retry key %s)", len(line_messages), key)
     return key
 
@@ -59,7 +60,7 @@ def line_user_id(sender_id: str | None) -> str | None:
     return sender[len(LINE_PREFIX) :]
 
 
-def _line_user(case: Case) -> str:
+def line_user(case: Case) -> str:
     """The LINE user id of the citizen who opened `case` (409 when it has none)."""
     user_id = line_user_id(case.sender_id)
     if user_id is None:
@@ -83,7 +84,7 @@ async def deliver_to_citizen(
     who opened `case`, on the case's channel."""
     if case.channel == "line":
         await push_text(
-            _line_user(case), text, buttons=buttons, channel=channel, retry_key=retry_key
+            line_user(case), text, buttons=buttons, channel=channel, retry_key=retry_key
         )
         return
     raise ChannelNotSupportedError(

@@ -204,3 +204,27 @@ def test_masking_imports_without_spacy() -> None:
         [sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_a_message_is_parsed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A chat message is masked for the log line, masked again by the action that records it,
+    and read by the form for its place: the pipeline runs once for all of them."""
+    from api.nlp import entities
+
+    calls: list[str] = []
+    real_parse = entities.parse
+
+    def counting_parse(text: str):  # type: ignore[no-untyped-def]
+        calls.append(text)
+        return real_parse(text)
+
+    monkeypatch.setattr(entities, "parse", counting_parse)
+    entities._extract.cache_clear()
+    text = "山田太郎です。緑町3丁目の道路に穴があります。電話は090-1234-5678です"
+    first = mask(text)
+    assert "山田" not in first and "090-1234-5678" not in first
+    assert mask(text) == first
+    assert entities.first_place(text) is not None
+    assert calls == [text]
+    mask("別の文です")
+    assert len(calls) == 2

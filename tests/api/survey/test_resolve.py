@@ -79,25 +79,38 @@ def test_reopened_and_resolved_again_is_not_asked_twice(
     assert kinds.count("survey_sent") == 1 and kinds.count("replied") == 2
 
 
-def test_line_refusing_the_push_leaves_the_case_unresolved(
+def test_line_refusing_the_push_after_the_commit_is_on_record(
     line_client: TestClient,
     open_for: OpenCase,
     session_factory: sessionmaker[Session],
     line_api: LineStub,
 ) -> None:
+    """The resolution is committed before the push (no network call inside a transaction):
+    when LINE then refuses the push, the case stays resolved, its history says the citizen
+    was not told, and staff get a 503 that says so; a reply reaches the citizen."""
     case = open_for("line", sender=SENDER)
     line_api.scripted.append(("/v2/bot/message/push", 400, {"message": "Invalid request"}))
     response = resolve(line_client, case.case_number)
     assert response.status_code == 503
-    assert response.json()["error"]["code"] == "line_api_error"
+    error = response.json()["error"]
+    assert error["code"] == "line_delivery_failed" and "was saved" in error["message"]
     detail = events(line_client, case.case_number)
-    assert [kind for kind, _, _ in detail] == ["created"]  # nothing happened
-    assert surveys(session_factory, case.id) == []
-
-    # Staff try again: resolved, the citizen told and asked, once.
-    assert resolve(line_client, case.case_number).status_code == 200
+    assert [kind for kind, _, _ in detail] == [
+        "created",
+        "status_changed",
+        "replied",
+        "survey_sent",
+        "delivery_failed",
+    ]
     assert len(surveys(session_factory, case.id)) == 1
-    assert len(line_api.pushes) == 2
-    # The same resolution, the same retry key: LINE drops a copy of a push that got through.
-    first, second = (push.headers["x-line-retry-key"] for push in line_api.pushes)
-    assert first == second
+    assert len(line_api.pushes) == 1
+
+    # Resolving again is refused (it is resolved); staff send the message as a reply.
+    assert resolve(line_client, case.case_number).status_code == 409
+    again = line_client.post(
+        f"/api/v1/cases/{case.case_number}/replies", json={"body": RESOLUTION}, headers=AUTH
+    )
+    assert again.status_code == 200, again.text
+    assert (
+        len(line_api.pushes) == 2 and line_api.pushes[1].json["messages"][0]["text"] == RESOLUTION
+    )

@@ -1,0 +1,377 @@
+"""Load test: the product path (POST /api/v1/chat) side by side with Rasa's REST channel alone.
+
+    python -m bench.loadtest [--conversations 50] [--rate 10] [--duration 60]
+                             [--output bench-results/loadtest.json]
+
+Starts its own Rasa server and API (uvicorn) on the embedded defaults, on free ports, with a
+scratch SQLite database and tracker store under var/loadtest/ (migrated with
+`madoguchi db upgrade`, seeded with the demo city), then, in one run and for both paths:
+
+- single: one conversation at a time (what one citizen waits on an idle server);
+- closed loop: N concurrent conversations of 5 messages each, each message sent when the
+  previous one was answered (the throughput the machine serves);
+- open loop: messages arrive at a fixed rate whatever the answers' pace (latency at a load the
+  city expects); a message's time counts from when it was due, so a late sender cannot hide a
+  slow server (no coordinated omission).
+
+Conversations follow realistic scripts: FAQ questions, reports that go through the form with
+place and contact up to a case number, status lookups, small talk. Straight to Rasa, the same
+messages are sent with a sender id of the same shape; Rasa still calls the API's action server,
+as in production. Prints throughput, p50/p95/p99, errors, and the API's share of the time.
+
+httpx's asyncio client, not locust: one process drives both loops with exact control of the
+arrival schedule, the API environment already has httpx, and the figures land in JSON for the
+comparison without a web UI or gevent's monkey-patching.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from api.conversation.rasa_client import replica_order
+from bench.loadtest_stats import (
+    HEADER,
+    Sample,
+    Summary,
+    api_share,
+    format_row,
+    summarize,
+    throughput_ratio,
+)
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+MODEL = REPO_ROOT / "models" / "madoguchi.tar.gz"
+STARTUP_SECONDS = 240
+REQUEST_TIMEOUT = 60.0
+CASE_NUMBER = re.compile(r"\d{4}-\d{6}")
+LAST_CASE = "{last_case}"  # replaced by the case number the conversation was given
+
+# Five messages each; conversation i follows SCRIPTS[i % len(SCRIPTS)].
+SCRIPTS: tuple[tuple[str, ...], ...] = (
+    (
+        "こんにちは",
+        "粗大ごみの出し方を教えてください",
+        "ごみの収集日を知りたい",
+        "住民票の写しはどこで取れますか",
+        "ありがとうございました",
+    ),
+    (
+        "緑町3丁目の交差点の道路に大きな穴があいています",
+        "090-1234-5678",
+        "はい",
+        f"受付番号 {LAST_CASE} の状況は？",
+        "ありがとう",
+    ),
+    (
+        "マイナンバーカードの受け取りに必要なものは？",
+        "犬の登録はどこでできますか",
+        "あなたはロボットですか",
+        "受付番号 2026-000001 の状況は？",
+        "さようなら",
+    ),
+    (
+        "公園の街灯が切れています",
+        "中央公園の南口です",
+        "不要です",
+        "はい",
+        "ありがとうございました",
+    ),
+)
+
+
+@dataclass
+class Conversation:
+    sender: str
+    script: tuple[str, ...]
+    headers: dict[str, str] = field(default_factory=dict)
+    sent: int = 0
+    last_case: str = "2026-000001"
+
+    def next_message(self) -> str:
+        return self.script[self.sent].replace(LAST_CASE, self.last_case)
+
+    @property
+    def done(self) -> bool:
+        return self.sent >= len(self.script)
+
+
+class ChatPath:
+    """How one path sends a message: through the API (the product) or straight to Rasa."""
+
+    def __init__(self, name: str, client: httpx.AsyncClient, api_url: str, rasa_url: str) -> None:
+        self.name = name
+        self._client = client
+        self._api_url = api_url
+        # Several replicas (comma-separated): each conversation to its own, as the API does.
+        self._rasa_urls = [u.strip().rstrip("/") for u in rasa_url.split(",") if u.strip()]
+
+    async def open(self, number: int) -> Conversation:
+        script = SCRIPTS[number % len(SCRIPTS)]
+        if self.name == "rasa":
+            return Conversation(f"web:{secrets.token_hex(16)}", script)
+        response = await self._client.post(f"{self._api_url}/api/v1/chat/sessions")
+        response.raise_for_status()
+        body = response.json()
+        return Conversation(body["sender"], script, {"Authorization": f"Bearer {body['token']}"})
+
+    async def send(self, conversation: Conversation) -> bool:
+        message = conversation.next_message()
+        conversation.sent += 1
+        if self.name == "rasa":
+            replica = self._rasa_urls[replica_order(conversation.sender, len(self._rasa_urls))[0]]
+            url, payload = f"{replica}/webhooks/rest/webhook", {"message": message}
+        else:
+            url, payload = f"{self._api_url}/api/v1/chat", {"message": message}
+        try:
+            response = await self._client.post(
+                url, json={"sender": conversation.sender, **payload}, headers=conversation.headers
+            )
+        except httpx.HTTPError:
+            return False
+        if response.status_code != 200:
+            return False
+        texts = " ".join(str(m.get("text") or "") for m in response.json())
+        if found := CASE_NUMBER.search(texts):
+            conversation.last_case = found.group(0)
+        return True
+
+
+async def _timed(path: ChatPath, conversation: Conversation, started: float) -> Sample:
+    ok = await path.send(conversation)
+    return Sample(time.perf_counter() - started, ok)
+
+
+async def single(path: ChatPath, messages: int) -> tuple[list[Sample], float]:
+    conversation = await path.open(0)
+    samples: list[Sample] = []
+    began = time.perf_counter()
+    for _ in range(messages):
+        if conversation.done:
+            conversation = await path.open(len(samples))
+        samples.append(await _timed(path, conversation, time.perf_counter()))
+    return samples, time.perf_counter() - began
+
+
+async def closed_loop(path: ChatPath, conversations: int) -> tuple[list[Sample], float]:
+    opened = await asyncio.gather(*(path.open(i) for i in range(conversations)))
+    samples: list[Sample] = []
+
+    async def run(conversation: Conversation) -> None:
+        while not conversation.done:
+            samples.append(await _timed(path, conversation, time.perf_counter()))
+
+    began = time.perf_counter()
+    await asyncio.gather(*(run(c) for c in opened))
+    return samples, time.perf_counter() - began
+
+
+async def open_loop(path: ChatPath, rate: float, duration: float) -> tuple[list[Sample], float]:
+    """A message every 1/rate seconds: the next message of a conversation that is not waiting
+    for an answer, else of a new conversation (opened beforehand, outside the clock)."""
+    total = int(rate * duration)
+    per_conversation = len(SCRIPTS[0])
+    spare = await asyncio.gather(
+        *(path.open(i) for i in range(total // per_conversation + int(rate * 4) + 1))
+    )
+    ready: list[Conversation] = []
+    samples: list[Sample] = []
+    tasks: list[asyncio.Task[None]] = []
+
+    async def one(conversation: Conversation, due: float) -> None:
+        samples.append(await _timed(path, conversation, due))
+        if not conversation.done:
+            ready.append(conversation)
+
+    began = time.perf_counter()
+    for k in range(total):
+        due = began + k / rate
+        await asyncio.sleep(max(0.0, due - time.perf_counter()))
+        conversation = ready.pop(0) if ready else spare.pop() if spare else await path.open(k)
+        tasks.append(asyncio.create_task(one(conversation, due)))
+    await asyncio.gather(*tasks)
+    return samples, time.perf_counter() - began
+
+
+# --- the stack under test ---------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_healthy(url: str, processes: Sequence[subprocess.Popen[bytes]], logs: list[Path]) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        for process, log in zip(processes, logs, strict=True):
+            if process.poll() is not None:
+                raise SystemExit(f"{log} exited early:\n{log.read_text()[-3000:]}")
+        try:
+            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(1)
+    raise SystemExit(f"the stack did not become healthy in {STARTUP_SECONDS}s; see {logs}")
+
+
+@contextmanager
+def stack(work: Path) -> Iterator[tuple[str, str]]:
+    """Rasa and the API as `make run` starts them, on free ports and a scratch database."""
+    if not MODEL.exists():
+        raise SystemExit("train the model first: make train")
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    api_port, rasa_port = _free_port(), _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{work / 'madoguchi.db'}",
+        "MADOGUCHI_ADMIN_TOKEN": secrets.token_urlsafe(24),
+        "MADOGUCHI_SEED_DEMO_CITY": "true",
+        "RASA_URL": f"http://127.0.0.1:{rasa_port}",
+        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{api_port}/webhook",
+        "ACTION_ENDPOINT_TOKEN": secrets.token_urlsafe(24),
+        "RASA_AUTH_TOKEN": secrets.token_urlsafe(24),
+        "TRACKER_STORE_DIALECT": "sqlite",
+        "TRACKER_STORE_URL": f"sqlite:///{work / 'rasa-tracker.db'}",
+        "LOCK_STORE_TYPE": "in_memory",
+        "LOCK_STORE_HOST": "127.0.0.1",
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+    }
+    venv = REPO_ROOT / ".venv"
+    subprocess.run(
+        [str(venv / "api" / "bin" / "madoguchi"), "db", "upgrade"],
+        env=env,
+        check=True,
+        cwd=REPO_ROOT,
+    )
+    api_log, rasa_log = work / "api.log", work / "rasa.log"
+    processes = [
+        subprocess.Popen(
+            [str(venv / "api" / "bin" / "uvicorn"), "--factory", "api.main:app",
+             "--host", "127.0.0.1", "--port", str(api_port), "--no-access-log"],
+            cwd=REPO_ROOT, env=env, stdout=api_log.open("w"), stderr=subprocess.STDOUT,
+        ),
+        subprocess.Popen(
+            [str(venv / "bot" / "bin" / "rasa"), "run", "--model", str(MODEL),
+             "--endpoints", "bot/endpoints.yml", "--credentials", "bot/credentials.yml",
+             "--interface", "127.0.0.1", "--port", str(rasa_port),
+             "--enable-api", "--auth-token", env["RASA_AUTH_TOKEN"]],
+            cwd=REPO_ROOT, env=env, stdout=rasa_log.open("w"), stderr=subprocess.STDOUT,
+        ),
+    ]  # fmt: skip
+    try:
+        api_url = f"http://127.0.0.1:{api_port}"
+        _wait_healthy(api_url, processes, [api_log, rasa_log])
+        yield api_url, f"http://127.0.0.1:{rasa_port}"
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+
+async def measure(
+    api_url: str, rasa_url: str, conversations: int, rate: float, duration: float
+) -> list[Summary]:
+    limits = httpx.Limits(max_connections=conversations + 200, max_keepalive_connections=200)
+    async with httpx.AsyncClient(timeout=REQUEST_TIMEOUT, limits=limits) as client:
+        paths = {name: ChatPath(name, client, api_url, rasa_url) for name in ("rasa", "api")}
+        for path in paths.values():  # warm-up: first inferences, connection pools, caches
+            await closed_loop(path, 4)
+        summaries: list[Summary] = []
+        phases = (
+            ("single", lambda p: single(p, 20)),
+            (f"closed {conversations}x5", lambda p: closed_loop(p, conversations)),
+            (f"open {rate:g}/s {duration:g}s", lambda p: open_loop(p, rate, duration)),
+        )
+        for phase, run in phases:
+            for name, path in paths.items():
+                samples, wall = await run(path)
+                summaries.append(summarize(phase, name, samples, wall))
+                print(format_row(summaries[-1]), flush=True)
+        return summaries
+
+
+def report(summaries: list[Summary]) -> dict[str, Any]:
+    by = {(s.phase, s.path): s for s in summaries}
+    lines, figures = [], {}
+    for phase in dict.fromkeys(s.phase for s in summaries):
+        api, rasa = by[(phase, "api")], by[(phase, "rasa")]
+        share, ratio = api_share(api, rasa), throughput_ratio(api, rasa)
+        figures[phase] = {"api_share_of_time": share, "api_throughput_vs_rasa": ratio}
+        lines.append(
+            f"{phase:<22} API share of the time {share:6.1%}   API msg/s vs Rasa {ratio:6.1%}"
+        )
+    print("\n".join(lines))
+    closed = next(s for s in summaries if s.phase.startswith("closed") and s.path == "api")
+    opened = next(s for s in summaries if s.phase.startswith("open") and s.path == "api")
+    closed_ratio = figures[closed.phase]["api_throughput_vs_rasa"]
+    print(
+        f"targets: closed-loop API msg/s ≥ 90% of Rasa's: {closed_ratio:.1%} "
+        f"{'met' if closed_ratio >= 0.9 else 'NOT met'}; "
+        f"open-loop API p95 ≤ 300 ms: {opened.p95_ms:.0f} ms "
+        f"{'met' if opened.p95_ms <= 300 else 'NOT met'}"
+    )
+    return {"summaries": [s.as_dict() for s in summaries], "comparison": figures}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--conversations", type=int, default=50, help="closed loop (default 50)")
+    parser.add_argument("--rate", type=float, default=10.0, help="open loop msg/s (default 10)")
+    parser.add_argument("--duration", type=float, default=60.0, help="open loop seconds")
+    parser.add_argument("--work", type=Path, default=REPO_ROOT / "var" / "loadtest")
+    parser.add_argument(
+        "--api-url", help="measure a running stack (make run-prod) instead of starting one"
+    )
+    parser.add_argument("--rasa-url", help="its Rasa server(s), comma-separated (with --api-url)")
+    parser.add_argument("--output", type=Path, help="write the figures as JSON")
+    args = parser.parse_args(argv)
+    if args.api_url and args.rasa_url:
+        print(HEADER, flush=True)
+        summaries = asyncio.run(
+            measure(args.api_url, args.rasa_url, args.conversations, args.rate, args.duration)
+        )
+    elif args.api_url or args.rasa_url:
+        parser.error("--api-url and --rasa-url go together")
+    else:
+        with stack(args.work) as (api_url, rasa_url):
+            print(HEADER, flush=True)
+            summaries = asyncio.run(
+                measure(api_url, rasa_url, args.conversations, args.rate, args.duration)
+            )
+    result = report(summaries)
+    if args.output:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
