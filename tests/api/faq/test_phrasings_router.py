@@ -107,3 +107,14 @@ def test_unknown_ids_are_404_and_malformed_ones_422(
     for bad in ("abc", "0", str(2**40)):
         response = client.delete(f"/api/v1/faq/F4/phrasings/{bad}", headers=auth)
         assert response.status_code == 422, (bad, response.text)
+
+
+def test_deleting_an_entry_deletes_its_phrasings(
+    client: TestClient, seeded: Session, learned: LearnedPhrasing, auth: dict[str, str]
+) -> None:
+    phrasing_id = learned.id
+    assert client.delete("/api/v1/faq/F4", headers=auth).status_code == 204
+    seeded.expire_all()
+    assert seeded.get(LearnedPhrasing, phrasing_id) is None
+    assert client.get("/api/v1/faq/F4/phrasings", headers=auth).status_code == 404
+    assert answer(client, LEARNED)["faq_ids"] != ["F4"]
