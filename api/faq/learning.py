@@ -52,7 +52,7 @@ def confirm(
 ) -> LearnedPhrasing | Rejection | None:
     """One conversation confirms that `question` (masked) asks for `faq_id`. Returns the
     phrasing, why the question is not learned, or None when this conversation may not confirm
-    (it said 役に立たなかった of the entry, or the entry is unknown or removed the phrasing)."""
+    (it said 役に立たなかった of the entry, the entry is unknown, or staff removed the phrasing)."""
     if session.get(FaqEntry, faq_id) is None or _said_unhelpful(session, sender_id, faq_id):
         return None
     examined = examine(index, question)
@@ -61,16 +61,21 @@ def confirm(
     phrasing = _phrasing_for(session, faq_id, examined, source, locked=True)
     if phrasing.state == PhrasingState.removed:
         return None
-    confirmation = PhrasingConfirmation(
-        phrasing_id=phrasing.id,
-        conversation_hash=conversation_hash(sender_id),
-        source=source.value,
+    digest = conversation_hash(sender_id)
+    confirmed = select(PhrasingConfirmation.id).where(
+        PhrasingConfirmation.phrasing_id == phrasing.id,
+        PhrasingConfirmation.conversation_hash == digest,
     )
-    try:
-        with session.begin_nested():
-            session.add(confirmation)
-    except IntegrityError:
-        pass  # this conversation confirmed it already (a retried action, a second tap)
+    if session.scalar(confirmed) is None:  # else: a retried action, a second tap
+        try:
+            with session.begin_nested():
+                session.add(
+                    PhrasingConfirmation(
+                        phrasing_id=phrasing.id, conversation_hash=digest, source=source.value
+                    )
+                )
+        except IntegrityError:
+            pass  # the same conversation's retry, running at the same moment, was first
     _recount(session, phrasing, min_conversations)
     return phrasing
 

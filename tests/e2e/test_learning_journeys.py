@@ -90,11 +90,11 @@ WRONG_ENTRY = "M0023"
 def administrator(stack: Stack) -> str:
     engine = build_engine(stack.database_url)
     with unit_of_work(sessionmaker(bind=engine)) as session:
-        add_staff(session, "mori-admin", PASSWORD, StaffRole.admin, [], actor="test")
+        add_staff(session, "faq-learning-admin", PASSWORD, StaffRole.admin, [], actor="test")
         index = KnowledgeCache().get(session).index
         import_phrasing(session, index, faq_id=WRONG_ENTRY, question=WRONG)
     engine.dispose()
-    return "mori-admin"
+    return "faq-learning-admin"
 
 
 @pytest.fixture
