@@ -10,6 +10,7 @@ from actions.language_note import with_language_note
 from actions.protocol import ActionResult, button, slot_set, text
 from actions.registry import ActionContext, registry
 from api.departments.repository import DepartmentRepository
+from api.faq.learning_chat import learn_choice, learn_helpful, unlearn_unhelpful
 from api.faq.models import FaqEntry
 from api.faq.search import decide
 from api.feedback.service import record_answer, record_feedback
@@ -121,15 +122,23 @@ def _answer_faq(ctx: ActionContext) -> ActionResult:
     tracker = ctx.tracker
     if tracker.latest_intent == "choose_faq":
         faq_id = tracker.latest_entity("faq_id") or ""
+        asked = tracker.slot("last_question")
         try:
-            return _answer(
-                ctx,
-                faq_id,
-                tracker.slot("last_question") or tracker.latest_text,
-                parent_key=tracker.slot("question_key"),
+            result = _answer(
+                ctx, faq_id, asked or tracker.latest_text, parent_key=tracker.slot("question_key")
             )
         except KeyError:  # a stale button: the entry was deleted since it was offered
             return ActionResult(responses=[text(messages.NOT_UNDERSTOOD)])
+        if asked:  # the citizen's pick teaches the search their wording
+            learn_choice(
+                ctx.session,
+                ctx.knowledge.index,
+                faq_id=faq_id,
+                question=asked,
+                question_key=tracker.slot("question_key"),
+                sender_id=tracker.sender_id,
+            )
+        return result
 
     question = tracker.latest_text
     decision = decide(ctx.knowledge.index, question)
@@ -177,6 +186,18 @@ def feedback(ctx: ActionContext) -> ActionResult:
         faq_id=tracker.slot("last_faq_id"),
         helpful=helpful,
     )
+    faq_id = tracker.slot("last_faq_id")
+    if faq_id and helpful:
+        learn_helpful(
+            ctx.session,
+            ctx.knowledge.index,
+            faq_id=faq_id,
+            question=tracker.slot("last_question") or "",
+            question_key=tracker.slot("question_key"),
+            sender_id=tracker.sender_id,
+        )
+    elif faq_id:
+        unlearn_unhelpful(ctx.session, faq_id=faq_id, sender_id=tracker.sender_id)
     if helpful:
         return ActionResult(responses=[text(messages.THANKS_FOR_FEEDBACK)])
     # Not helpful: offer to rephrase, or to pass the question to the department.

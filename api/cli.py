@@ -168,6 +168,23 @@ def _knowledge() -> Knowledge:
         return knowledge_cache.get(session)
 
 
+def _faq_learn(args: argparse.Namespace) -> int:
+    from api.faq.knowledge import knowledge_cache
+    from api.faq.learning_import import PairsFileError, import_pairs, read_pairs
+
+    path = Path(args.pairs)
+    try:
+        pairs = read_pairs(path)
+    except PairsFileError as error:
+        print(f"madoguchi: {error}", file=sys.stderr)
+        return 2
+    upgrade_database(get_settings().database_url)
+    with unit_of_work() as session:
+        report = import_pairs(session, knowledge_cache.get(session).index, pairs)
+    print(f"learned from {path}: {report.summary()}")
+    return 0
+
+
 def _queries_or_text(args: argparse.Namespace) -> dict[str, str] | None:
     if args.queries and args.text:
         raise SystemExit("madoguchi: give a text or --queries, not both")
@@ -272,6 +289,13 @@ def build_parser() -> argparse.ArgumentParser:
     exp = faq_commands.add_parser("export", help="export the FAQ to PATH (.csv, or .json)")
     exp.add_argument("path")
     exp.set_defaults(run=_faq_export)
+    learn = faq_commands.add_parser(
+        "learn", help="import citizens' phrasings of FAQ entries (active at once, masked)"
+    )
+    learn.add_argument(
+        "--pairs", required=True, metavar="FILE.json", help='{"question": "faq_id", ...}'
+    )
+    learn.set_defaults(run=_faq_learn)
     search = faq_commands.add_parser("search", help="the best FAQ entries for questions")
     _add_query_arguments(search, top=True)
     search.set_defaults(run=_faq_search)

@@ -14,6 +14,7 @@ _FILES = {
     "dashboard.js": "text/javascript; charset=utf-8",
     "presence.js": "text/javascript; charset=utf-8",
     "places.js": "text/javascript; charset=utf-8",
+    "phrasings.js": "text/javascript; charset=utf-8",
     "app.css": "text/css; charset=utf-8",
 }
 # The console runs only its own script: no inline code, no other origin.

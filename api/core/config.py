@@ -81,6 +81,12 @@ class Settings(BaseSettings):
         validation_alias="MADOGUCHI_MAP_URL_TEMPLATE",
     )
 
+    # A citizen's wording of an FAQ entry (a choice among the offered entries, or 役に立った)
+    # is used by the search once this many different conversations confirmed it.
+    learn_min_conversations: int = Field(
+        default=2, ge=1, validation_alias="MADOGUCHI_LEARN_MIN_CONVERSATIONS"
+    )
+
     # Rasa's tracker store (bot/endpoints.yml reads the same variable): the privacy purge
     # deletes and masks conversations there too. Unset: only the API database is purged.
     tracker_store_url: str | None = Field(default=None, validation_alias="TRACKER_STORE_URL")

@@ -11,6 +11,7 @@ def import_all_models() -> None:
     import api.channels.web.models
     import api.conversation.models
     import api.departments.models
+    import api.faq.learning_models
     import api.faq.models
     import api.feedback.models
     import api.handoff.models

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.core.db import unit_of_work
 from api.departments.models import Department
 from api.departments.repository import DepartmentRepository
+from api.faq import learning
 from api.faq.repository import FaqRepository
 from api.faq.search import FaqDocument, FaqIndex
 from api.faq.search.analyses import TextAnalyses
@@ -24,8 +25,9 @@ from api.routing import DepartmentProfile, DepartmentRouter
 
 logger = logging.getLogger(__name__)
 
-# (FAQ count, latest FAQ change, sum of FAQ change times, department count, latest change)
-Version = tuple[int, datetime | None, int, int, datetime | None]
+# (FAQ count, latest FAQ change, sum of FAQ change times, department count, latest change,
+# the set of active learned phrasings)
+Version = tuple[int, datetime | None, int, int, datetime | None, learning.LearningVersion]
 
 
 @dataclass(frozen=True)
@@ -40,10 +42,12 @@ def _version(session: Session) -> Version:
     dept_count, dept_updated = session.execute(
         select(func.count(), func.max(Department.updated_at)).select_from(Department)
     ).one()
-    return faq_count, faq_updated, faq_sum, int(dept_count), dept_updated
+    learned = learning.version(session)
+    return faq_count, faq_updated, faq_sum, int(dept_count), dept_updated, learned
 
 
 def _build(session: Session) -> Knowledge:
+    learned = learning.active_phrasings(session)
     documents = [
         FaqDocument(
             faq_id=entry.id,
@@ -52,6 +56,7 @@ def _build(session: Session) -> Knowledge:
             department=entry.department_code,
             alternatives=tuple(entry.alternatives or ()),
             tags=tuple(entry.tags or ()),
+            learned=learned.get(entry.id, ()),
         )
         for entry in FaqRepository(session).all()
     ]

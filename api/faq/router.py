@@ -8,15 +8,23 @@ than a wait (api/faq/knowledge.py)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Path, Query, Response, status
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.audit import service as audit
 from api.core.errors import AppError
-from api.deps import MAX_OFFSET, CurrentStaff, ReadSessionDep, SessionDep, SettingsDep
-from api.faq import service
+from api.deps import (
+    MAX_OFFSET,
+    CurrentAdmin,
+    CurrentStaff,
+    ReadSessionDep,
+    SessionDep,
+    SettingsDep,
+)
+from api.faq import learning, service
 from api.faq.knowledge import knowledge_cache
 from api.faq.models import FaqEntry
 from api.faq.schemas import FaqOut, FaqRecord
@@ -25,6 +33,9 @@ router = APIRouter(prefix="/api/v1/faq", tags=["faq"])
 
 _AUTH = {401: {"description": "missing or invalid token"}}
 _NOT_FOUND = {404: {"description": "no such FAQ entry"}}
+_FORBIDDEN = {403: {"description": "a role that may not edit the FAQ"}}
+# Phrasing ids are 32-bit integers in the database: a larger id is a 422, never an overflow.
+MAX_PHRASING_ID = 2**31 - 1
 MAX_TOP = 50
 
 
@@ -64,6 +75,22 @@ class AnswerIn(BaseModel):
 class AnswerOut(BaseModel):
     decision: str = Field(description="answer | clarify | escalate")
     faq_ids: list[str] = Field(description="the FAQ answered, or the choices offered")
+
+
+class PhrasingOut(BaseModel):
+    """A learned phrasing of an entry: how citizens asked for it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    text: str = Field(description="the citizens' wording, masked")
+    source: str = Field(description="chose | helpful | import")
+    state: str = Field(description="active (the search uses it) | pending | removed")
+    confirmations: int = Field(description="different conversations that confirmed it")
+    created_at: datetime
+    activated_at: datetime | None
+    removed_by: str | None
+    removed_at: datetime | None
 
 
 def checked_text(text: str, max_chars: int, field: str = "query") -> str:
@@ -160,4 +187,46 @@ def delete_entry(faq_id: str, session: SessionDep, staff: CurrentStaff) -> Respo
     service.delete_faq(session, faq_id)
     audit.record(session, staff.name, "faq.deleted", "faq", faq_id, before=before)
     knowledge_cache.refresh(session)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get(
+    "/{faq_id}/phrasings",
+    response_model=list[PhrasingOut],
+    responses={**_AUTH, **_NOT_FOUND},
+)
+def list_phrasings(faq_id: str, session: SessionDep, staff: CurrentStaff) -> list[PhrasingOut]:
+    """The entry's learned phrasings, newest first, whatever their state."""
+    return [PhrasingOut.model_validate(p) for p in learning.list_for(session, faq_id)]
+
+
+@router.delete(
+    "/{faq_id}/phrasings/{phrasing_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+    responses={**_AUTH, **_FORBIDDEN, 404: {"description": "no such entry or phrasing"}},
+)
+def remove_phrasing(
+    faq_id: str,
+    phrasing_id: Annotated[int, Path(ge=1, le=MAX_PHRASING_ID)],
+    session: SessionDep,
+    staff: CurrentAdmin,
+) -> Response:
+    """Remove a wrong phrasing: the search stops using it as soon as the knowledge is rebuilt
+    (in the background, seconds), and it is never learned again. Administrators only: they are who edit the FAQ in the console."""
+    before = PhrasingOut.model_validate(learning.get(session, faq_id, phrasing_id))
+    removed = PhrasingOut.model_validate(
+        learning.remove(session, faq_id=faq_id, phrasing_id=phrasing_id, actor=staff.name)
+    )
+    if before.state != removed.state:
+        audit.record(
+            session,
+            staff.name,
+            "faq.phrasing_removed",
+            "faq",
+            faq_id,
+            before=before.model_dump(mode="json"),
+            after=removed.model_dump(mode="json"),
+        )
+        knowledge_cache.refresh(session)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -62,3 +62,8 @@ def record_feedback(
         AnswerFeedback(message_key=message_key, sender_id=sender_id, faq_id=faq_id, helpful=helpful)
     )
     session.flush()
+
+
+def recorded_question(session: Session, message_key: str) -> str | None:
+    """The question recorded under `message_key`, as stored: masked."""
+    return session.scalar(select(BotAnswer.question).where(BotAnswer.message_key == message_key))

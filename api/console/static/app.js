@@ -412,7 +412,8 @@
             api("DELETE", "/api/v1/faq/" + encodeURIComponent(entry.id)).then(function () { say("削除しました。"); go({ edit: "" }); })
               .catch(function (err) { say(err.message); });
           } }, "削除"),
-          h("button", { class: "secondary", type: "button", onclick: function () { go({ edit: "" }); } }, "閉じる")));
+          h("button", { class: "secondary", type: "button", onclick: function () { go({ edit: "" }); } }, "閉じる")),
+        isNew || !window.madoguchiPhrasings ? null : window.madoguchiPhrasings(entry.id, { h: h, api: api, say: say, when: when }));
       return form;
     }
     api("GET", "/api/v1/faq?" + query).then(function (page) {
