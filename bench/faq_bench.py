@@ -47,6 +47,7 @@ from api.core.migrate import upgrade_database
 from api.faq.json_format import read_faq_json
 from api.faq.knowledge import Knowledge, KnowledgeCache
 from api.faq.search.decision import (
+    ANSWER_MODEL,
     DEFAULT_THRESHOLDS,
     Signals,
     Thresholds,
@@ -152,12 +153,13 @@ def decision_figures(
     qrels: dict[str, dict[str, int]],
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
     subset: Sequence[str] | None = None,
+    model: dict[str, float] | None = None,
 ) -> dict[str, float]:
     qids = list(subset) if subset is not None else list(sigs)
     answered = correct = clarified = clarify_ok = escalated = 0
     for qid in qids:
         rel = qrels.get(qid, {})
-        d = decide_from_signals(sigs[qid], thresholds)
+        d = decide_from_signals(sigs[qid], thresholds, model or ANSWER_MODEL)
         if d.decision == "answer":
             answered += 1
             correct += rel.get(d.hits[0].faq_id, 0) >= 1

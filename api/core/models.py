@@ -12,6 +12,7 @@ def import_all_models() -> None:
     import api.conversation.models
     import api.departments.models
     import api.faq.models
+    import api.faq.text_vectors
     import api.feedback.models
     import api.handoff.models
     import api.open311.models

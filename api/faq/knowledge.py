@@ -16,6 +16,9 @@ from api.faq.repository import FaqRepository
 from api.faq.search import FaqDocument, FaqIndex
 from api.faq.search.analyses import TextAnalyses
 from api.faq.search.analyzer import default_analyzer
+from api.faq.search.encoders import default_encoders
+from api.faq.search.meaning import MeaningView
+from api.faq.text_vectors import text_vector_store
 from api.routing import DepartmentProfile, DepartmentRouter
 
 # (FAQ count, latest FAQ change, sum of FAQ change times, department count, latest change)
@@ -49,6 +52,16 @@ def _build(session: Session) -> Knowledge:
         )
         for entry in FaqRepository(session).all()
     ]
+    # sentence vectors of the entries: stored ones reused, only changed texts embedded
+    meaning = {
+        kind: MeaningView.build(
+            kind,
+            encoder,
+            documents,
+            lambda enc, texts: text_vector_store.vectors(session, enc, texts),
+        )
+        for kind, encoder in default_encoders().items()
+    }
     departments = DepartmentRepository(session).list()
     profiles = [
         DepartmentProfile(
@@ -57,7 +70,7 @@ def _build(session: Session) -> Knowledge:
         for d in departments
     ]
     analyses = TextAnalyses(default_analyzer())  # this build's memo: each text analysed once
-    index = FaqIndex.build(documents, analyses=analyses)
+    index = FaqIndex.build(documents, analyses=analyses, meaning=meaning)
     codes = {d.code for d in departments}
     return Knowledge(
         index=index,
