@@ -116,6 +116,11 @@ class TextVectorStore:
             self._writers = [t for t in self._writers if t.is_alive()] + [thread]
         thread.start()
 
+    def forget(self) -> None:
+        """Drops the process memo: the next build reads every vector from the database."""
+        with self._lock:
+            self._memo = {}
+
     def wait(self, timeout: float = 60.0) -> None:
         """Waits for pending writes (tests, the benchmark, the command line before exiting)."""
         with self._lock:

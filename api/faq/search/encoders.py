@@ -178,6 +178,13 @@ def get_encoder(kind: str) -> Encoder | None:
         return held[1]
 
 
+def clear_query_memos() -> None:
+    """Forget the query vectors computed so far (the benchmark times embedding)."""
+    for _, encoder in _instances.values():
+        if encoder is not None:
+            encoder._memo = _Memo(QUERY_MEMO)
+
+
 def default_encoders() -> dict[str, Encoder]:
     """Every available encoder, by kind."""
     found = {kind: get_encoder(kind) for kind in FACTORIES}
