@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from api.departments.models import Department
 from api.departments.repository import DepartmentRepository
 from api.faq.repository import FaqRepository
-from api.faq.search import FaqDocument, FaqIndex
+from api.faq.search import FaqDocument, FaqIndex, SearchHit
 from api.faq.search.analyses import TextAnalyses
 from api.faq.search.analyzer import default_analyzer
 from api.faq.search.encoders import default_encoders
@@ -30,6 +30,11 @@ class Knowledge:
     index: FaqIndex
     router: DepartmentRouter
     fallback_department: str | None
+
+    def search_by_meaning(self, text: str, top: int = 5) -> list[SearchHit]:
+        """The entries nearest in meaning, in any language the encoders know (English,
+        Chinese, Korean …): for questions the Japanese words cannot find."""
+        return self.index.search_by_meaning(text, top)
 
 
 def _version(session: Session) -> Version:

@@ -23,7 +23,7 @@ from datetime import datetime
 
 import numpy as np
 from sqlalchemy import Integer, LargeBinary, String, select
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -106,11 +106,16 @@ class TextVectorStore:
         """Stores new vectors from a thread of its own, in its own transaction: the caller's
         transaction may hold SQLite's write lock until its request ends (BEGIN IMMEDIATE), and
         the knowledge already has the vectors in memory. A failed write only means another
-        process embeds these texts again."""
-        bind = session.get_bind()
+        process embeds these texts again. A session bound to a connection (inside an outer
+        transaction: a migration script, the tests) writes in a savepoint of its own instead."""
         records = [
             (k, encoder.name, encoder.dim, v.astype("<f4").tobytes()) for k, v in rows.items()
         ]
+        bind = session.get_bind()
+        if not isinstance(bind, Engine):
+            with session.begin_nested():
+                _insert_missing(session, records)
+            return
         thread = threading.Thread(target=_write, args=(bind, records), daemon=True)
         with self._lock:
             self._writers = [t for t in self._writers if t.is_alive()] + [thread]
@@ -129,24 +134,13 @@ class TextVectorStore:
             thread.join(timeout)
 
 
-def _write(bind: Engine | Connection, records: list[tuple[str, str, int, bytes]]) -> None:
-    """Inserts the rows whose key is not stored yet (another process may store the same key
-    meanwhile: same text, same vector), retrying while the database is busy."""
+def _write(bind: Engine, records: list[tuple[str, str, int, bytes]]) -> None:
+    """Inserts the rows not stored yet, retrying while the database is busy (another process
+    may store the same keys meanwhile: same text, same vector)."""
     for attempt in range(WRITE_ATTEMPTS):
         try:
             with Session(bind=bind) as own:
-                keys = [r[0] for r in records]
-                present: set[str] = set()
-                for start in range(0, len(keys), READ_CHUNK):
-                    chunk = keys[start : start + READ_CHUNK]
-                    present.update(
-                        own.scalars(select(FaqTextVector.key).where(FaqTextVector.key.in_(chunk)))
-                    )
-                own.add_all(
-                    FaqTextVector(key=k, encoder=name, dim=dim, vector=blob)
-                    for k, name, dim, blob in records
-                    if k not in present
-                )
+                _insert_missing(own, records)
                 own.commit()
             return
         except (IntegrityError, OperationalError):
@@ -154,6 +148,22 @@ def _write(bind: Engine | Connection, records: list[tuple[str, str, int, bytes]]
                 logger.warning("could not store %d FAQ text vectors", len(records))
             else:
                 time.sleep(0.5 * (attempt + 1))
+
+
+def _insert_missing(session: Session, records: list[tuple[str, str, int, bytes]]) -> None:
+    keys = [r[0] for r in records]
+    present: set[str] = set()
+    for start in range(0, len(keys), READ_CHUNK):
+        chunk = keys[start : start + READ_CHUNK]
+        present.update(
+            session.scalars(select(FaqTextVector.key).where(FaqTextVector.key.in_(chunk)))
+        )
+    session.add_all(
+        FaqTextVector(key=k, encoder=name, dim=dim, vector=blob)
+        for k, name, dim, blob in records
+        if k not in present
+    )
+    session.flush()
 
 
 text_vector_store = TextVectorStore()
