@@ -8,8 +8,8 @@ several uvicorn workers), it needs no writable local disk, and it is backed up w
 knowledge it belongs to. The rows hold no personal data (FAQ texts written by staff; learned
 phrasings are stored masked by the product before they reach the FAQ).
 
-A process memo keeps the vectors of the latest build, so a rebuild after an edit reads from
-the database only the keys it has not seen.
+A process memo keeps the vectors of the latest two builds, so a rebuild after an edit reads
+from the database only the keys it has not seen.
 """
 
 from __future__ import annotations
@@ -55,7 +55,10 @@ def vector_key(encoder: str, text: str) -> str:
 
 class TextVectorStore:
     def __init__(self) -> None:
-        self._memo: dict[str, dict[str, np.ndarray]] = {}  # encoder name -> key -> vector
+        # encoder name -> key -> vector: the texts of the latest build and of the one before
+        # (a process serving two knowledge bases in turn, like the tests, re-reads nothing)
+        self._memo: dict[str, dict[str, np.ndarray]] = {}
+        self._latest: dict[str, dict[str, np.ndarray]] = {}
         self._lock = threading.Lock()
         self._writers: list[threading.Thread] = []
 
@@ -83,7 +86,9 @@ class TextVectorStore:
         for i, k in enumerate(keys):
             out[i] = found[k]
         with self._lock:  # the memo follows the latest build
-            self._memo[encoder.name] = {k: found[k] for k in keys}
+            latest = {k: found[k] for k in keys}
+            self._memo[encoder.name] = {**self._latest.get(encoder.name, {}), **latest}
+            self._latest[encoder.name] = latest
         return out
 
     @staticmethod
@@ -125,6 +130,7 @@ class TextVectorStore:
         """Drops the process memo: the next build reads every vector from the database."""
         with self._lock:
             self._memo = {}
+            self._latest = {}
 
     def wait(self, timeout: float = 60.0) -> None:
         """Waits for pending writes (tests, the benchmark, the command line before exiting)."""
