@@ -166,15 +166,21 @@ class DepartmentRouter:
     def scores(self, text: str) -> tuple[dict[str, float], float]:
         """Vote per department (shares of the two sources added) and the strength of the best
         evidence (the best fused FAQ search score)."""
-        hits = self.faq.search(text, top=FAQ_VOTERS)
-        strength = hits[0].score if hits else 0.0
+        scored = self.faq.score(text)
+        hits = self.faq.hits(scored, FAQ_VOTERS)
+        top = hits[0].score if hits else 0.0
+        # the strength of the evidence (the confidence's damping) is the lexical ranker's: fused
+        # scores are min-max scaled per query, so their top is high even when nothing really
+        # matches (宇宙旅行の申し込み)
+        ranker = scored.views.get("lexical", scored.scores)
+        strength = float(ranker.max()) if hits and len(ranker) else 0.0
         # the nearest entries' vote counts in full only when they match well
-        faq_weight = min(1.0, strength / FULL_MATCH_SCORE)
+        faq_weight = min(1.0, top / FULL_MATCH_SCORE)
         votes = {
             code: faq_weight * share
             for code, share in self._shares(
                 [(self.faq.document(h.faq_id).department or "", h.score) for h in hits],
-                strength,
+                top,
                 VOTE_SHARPNESS,
             ).items()
         }
