@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session, sessionmaker
 
 # Importing the handler modules registers their actions.
-from actions import asks, cases, faq, forms, messages  # noqa: F401
+from actions import asks, cases, faq, forms, language, messages  # noqa: F401
 from actions.protocol import ActionCall, ActionResult, text
 from actions.registry import ActionContext, registry
 from actions.tracker import Tracker

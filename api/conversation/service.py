@@ -64,8 +64,10 @@ class ConversationService:
         The conversation's language follows the message's, when the message shows one."""
         # Before the transaction (no long work inside it); a button's payload ("/intent{…}")
         # is not the citizen's words and leaves the language as it was.
-        language = None if message.startswith("/") else detect(message)
+        detected = None if message.startswith("/") else detect(message)
         with unit_of_work(self._session_factory()) as session:
+            current = conversation_language.language_of(session, sender)
+            language = conversation_language.heard(current, message, detected)
             conversation_language.remember(session, sender, language)
             answer = survey.handle_message(session, sender, message, utcnow())
             if answer is not None:

@@ -46,6 +46,8 @@ def _build(session: Session) -> Knowledge:
             department=entry.department_code,
             alternatives=tuple(entry.alternatives or ()),
             tags=tuple(entry.tags or ()),
+            question_en=entry.question_en,
+            answer_en=entry.answer_en,
         )
         for entry in FaqRepository(session).all()
     ]
