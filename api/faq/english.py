@@ -1,6 +1,6 @@
 """English questions: the entries that carry English text are found first, by a small lexical
-index over their `question_en` and `answer_en` (lowercased words without stopwords, plurals
-folded, BM25 with bm25s); otherwise an optional meaning search (a cross-lingual encoder over the
+index over their `question_en` and `answer_en` (lowercased words without stopwords, stemmed,
+BM25 with bm25s); otherwise an optional meaning search (a cross-lingual encoder over the
 Japanese entries, `search_by_meaning(text, top)`) may find a Japanese entry. None of either:
 the caller goes on with the Japanese search and says so in English (actions/language_note.py).
 """
@@ -14,6 +14,7 @@ from typing import Literal
 
 import bm25s
 import numpy as np
+import snowballstemmer
 
 from api.faq.search import FaqDocument, FaqIndex, SearchHit
 from jatext import english
@@ -41,14 +42,45 @@ BM25_B = 0.75
 # An English entry answers when it holds this share of the query's weight (IDF of the query
 # words the index knows) and leads the runner-up clearly; a close runner-up gets choices.
 ANSWER_SHARE = 0.5
+QUESTION_SHARE = 0.3
 CHOICE_SHARE = 0.3
 CLEAR_LEAD = 0.8  # runner-up score / top score below this: the top entry is answered
+CLEAR_HOLD_LEAD = 0.25  # … or the runner-up holds this much less of the query (share sums)
 MAX_CHOICES = 3
 
 
+# Words residents use for the same thing, folded to the one the city's texts use.
+EQUIVALENTS = {
+    "trash": "garbage",
+    "rubbish": "garbage",
+    "junk": "garbage",
+    "dispose": "throw",
+    "discard": "throw",
+    "separate": "sort",
+    "juminhyo": "residence",
+    "konbini": "convenience",
+    "daycare": "nursery",
+    "kindergarten": "nursery",
+}
+_stemmer = snowballstemmer.stemmer("english")
+
+
 def words(text: str) -> list[str]:
-    """Content words of English text: lowercased lemmas (jatext.english), without stopwords."""
-    return [w for w in english.words(text) if w not in STOPWORDS and len(w) > 1]
+    """Content words of English text as stems (Snowball): lowercased, without stopwords,
+    residents' words folded to the city's; "dumped" meets "dumping", "collected" "collection"."""
+    kept = [w for w in english.words(text) if w not in STOPWORDS and len(w) > 1]
+    return _stemmer.stemWords([EQUIVALENTS.get(w, w) for w in kept])
+
+
+@dataclass(frozen=True)
+class Found:
+    hit: SearchHit
+    share: float  # of the query's weight, held by the entry's English question and answer
+    question_share: float  # … held by its English question alone
+
+    @property
+    def held(self) -> float:
+        return self.share + self.question_share
 
 
 @dataclass(frozen=True)
@@ -83,37 +115,52 @@ class EnglishIndex:
     def __len__(self) -> int:
         return len(self.documents)
 
-    def search(self, query: str, top: int = 10) -> list[tuple[SearchHit, float]]:
-        """(hit, share of the query's weight the entry holds), best first."""
-        terms = [t for t in words(query) if t in self._idf]
+    def search(self, query: str, top: int = 10) -> list[Found]:
+        """The entries holding the query's words, best first."""
+        asked = set(words(query))
+        terms = [t for t in asked if t in self._idf]
         if self._retriever is None or not terms:
             return []
         scores = self._retriever.get_scores(terms)
-        weight = sum(self._idf[t] for t in set(terms))
-        order = np.argsort(-scores)[:top]
-        hits = []
-        for i in order:
+        # A word no entry has weighs like a typical word: "a barbecue on the roof of the city
+        # hall" is not answered by the one entry that mentions a hall.
+        typical = float(np.median(list(self._idf.values())))
+        weight = sum(self._idf.get(t, typical) for t in asked)
+        found = []
+        for i in np.argsort(-scores)[:top]:
             if scores[i] <= 0:
                 break
             doc = self.documents[int(i)]
-            held = set(words(f"{doc.question_en or ''} {doc.answer_en}"))
-            share = sum(self._idf[t] for t in set(terms) if t in held) / weight
-            hits.append((SearchHit(doc.faq_id, float(scores[i])), share))
-        return hits
+            question = set(words(doc.question_en or ""))
+            held = question | set(words(doc.answer_en or ""))
+            found.append(
+                Found(
+                    SearchHit(doc.faq_id, float(scores[i])),
+                    share=sum(self._idf[t] for t in terms if t in held) / weight,
+                    question_share=sum(self._idf[t] for t in terms if t in question) / weight,
+                )
+            )
+        return found
 
     def decide(self, query: str) -> EnglishDecision | None:
+        """An answer needs the entry to hold most of the query, part of it in its question (an
+        answer that mentions the child allowance in passing does not answer about it), and a
+        clear lead: in BM25 score, or in how much of the query its question and text hold.
+        Choices need some of the query in their question."""
         found = self.search(query, top=MAX_CHOICES + 1)
         if not found:
             return None
-        (best, share), *rest = found
-        clear = not rest or rest[0][0].score < CLEAR_LEAD * best.score
-        if share >= ANSWER_SHARE and clear:
-            return EnglishDecision("answer", [best], english=True)
-        choices = [hit for hit, held in found if held >= CHOICE_SHARE][:MAX_CHOICES]
-        if len(choices) == 1 and share >= ANSWER_SHARE:
-            return EnglishDecision("answer", choices, english=True)
+        ranked = sorted(found, key=lambda f: (-f.held, -f.hit.score))
+        best, *rest = ranked
+        clear = not rest or (
+            rest[0].held <= best.held - CLEAR_HOLD_LEAD
+            or rest[0].hit.score < CLEAR_LEAD * best.hit.score
+        )
+        if best.share >= ANSWER_SHARE and best.question_share >= QUESTION_SHARE and clear:
+            return EnglishDecision("answer", [best.hit], english=True)
+        choices = [f.hit for f in ranked if f.share >= CHOICE_SHARE and f.question_share > 0]
         if choices:
-            return EnglishDecision("clarify", choices, english=True)
+            return EnglishDecision("clarify", choices[:MAX_CHOICES], english=True)
         return None
 
 

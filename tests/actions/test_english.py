@@ -29,7 +29,7 @@ def _english_conversation(session: Session, sender: str = SENDER) -> None:
 
 def _give_f1_english(session: Session) -> None:
     entry = session.get(FaqEntry, "F1")
-    entry.question_en = "How do I put out oversized garbage?"
+    entry.question_en = "How do I throw away oversized garbage such as a sofa?"
     entry.answer_en = "Oversized garbage is collected on request: call the reception centre."
     session.commit()
     knowledge_cache.clear()
