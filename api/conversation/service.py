@@ -16,17 +16,16 @@ from api.core.db import unit_of_work
 from api.core.errors import AppError
 from api.core.types import utcnow
 from api.handoff.service import route_to_case
+from api.i18n import translate
 from api.nlp import mask
 from api.nlp.language import detect
 from api.survey import service as survey
 
 logger = logging.getLogger(__name__)
 
-# Said when the bot produced nothing (an action failed inside Rasa, for example).
-NO_REPLY = (
-    "申し訳ありません。ただいま応答できませんでした。"
-    "もう一度お送りいただくか、しばらくしてからお試しください。"
-)
+# Said when the bot produced nothing (an action failed inside Rasa, for example), in the
+# conversation's language.
+NO_REPLY = translate("ja", "no_reply")
 
 
 class MessageTooLongError(AppError):
@@ -57,25 +56,28 @@ class ConversationService:
         self._max_chars = max_message_chars
         self._session_factory = session_factory
 
-    def _answer_without_bot(self, sender: str, message: str) -> list[ChatMessage] | None:
+    def _answer_without_bot(
+        self, sender: str, message: str
+    ) -> tuple[list[ChatMessage] | None, str | None]:
         """What answers the message instead of the bot, in one transaction: the survey (a
         survey button, or a rating typed or a comment written while a survey waits for one),
         else a live handoff (the message goes to the case; nothing is said). None: the bot.
-        The conversation's language follows the message's, when the message shows one."""
+        The conversation's language follows the message's, when the message shows one; it is
+        returned beside the answer."""
         # Before the transaction (no long work inside it); a button's payload ("/intent{…}")
         # is not the citizen's words and leaves the language as it was.
         detected = None if message.startswith("/") else detect(message)
         with unit_of_work(self._session_factory()) as session:
             current = conversation_language.language_of(session, sender)
-            language = conversation_language.heard(current, message, detected)
-            conversation_language.remember(session, sender, language)
+            heard = conversation_language.heard(current, message, detected)
+            language = conversation_language.remember(session, sender, heard)
             answer = survey.handle_message(session, sender, message, utcnow())
             if answer is not None:
-                return answer
+                return answer, language
             said = route_to_case(session, sender, message)
             if said is not None:  # a person is talking with the citizen: the bot stays silent
-                return [ChatMessage(text=line) for line in said]
-            return None
+                return [ChatMessage(text=line) for line in said], language
+            return None, language
 
     async def active_form(self, sender: str) -> str | None:
         """The form the citizen is filling in (report_form …), or None, also when Rasa cannot
@@ -94,8 +96,8 @@ class ConversationService:
             )
         if logger.isEnabledFor(logging.INFO):
             logger.info("message from %s: %s", sender, await asyncio.to_thread(mask, message))
-        answer = await asyncio.to_thread(self._answer_without_bot, sender, message)
+        answer, language = await asyncio.to_thread(self._answer_without_bot, sender, message)
         if answer is not None:
             return answer
         replies = [m for m in map(_to_message, await self._rasa.send(sender, message)) if m]
-        return replies or [ChatMessage(text=NO_REPLY)]
+        return replies or [ChatMessage(text=translate(language or "ja", "no_reply"))]
