@@ -330,3 +330,16 @@ def test_cancel_is_said_in_english(client: TestClient, seeded: Session) -> None:
         client, action_call("action_cancel_form", SENDER, events=[user_event("cancel", "stop")])
     )
     assert result["responses"][0]["text"] == translate("en", "form_cancelled")
+
+
+def test_a_failing_action_apologises_in_english(
+    client: TestClient, seeded: Session, monkeypatch
+) -> None:
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr("actions.cases.find_case_number", broken)
+    _english_conversation(seeded)
+    lookup = user_event("status of case 2026-000001", "ask_case_status")
+    result = run(client, action_call("action_case_status", SENDER, events=[lookup]))
+    assert [r["text"] for r in result["responses"]] == [translate("en", "apology")]
