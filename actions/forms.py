@@ -78,7 +78,14 @@ _YES_EN = re.compile(
     r"(that|it) is (right|correct|fine)|that'?s (correct|fine)|correct|fine|go ahead|please do|"
     r"confirm)\b"
 )
-_CORRECTION_EN = re.compile(r"\b(wrong|mistake|mistaken|mistook|change|fix|edit|modify|typo)\b")
+# A correction names what is wrong, or says the citizen erred: "please fix the pothole" in a
+# report is not one.
+_PART_EN = r"(address|place|location|spot|number|phone|contact|e-?mail|description|details)"
+_CORRECTION_EN = re.compile(
+    rf"\b(i made a mistake|my mistake|typo|that'?s wrong|that is wrong|"
+    rf"(wrong|incorrect) {_PART_EN}|{_PART_EN} (is|was) (wrong|incorrect|not right)|"
+    rf"(change|fix|edit|correct|modify|update) (the |my |that )?{_PART_EN})\b"
+)
 _FIELD_WORDS_EN: list[tuple[str, re.Pattern[str]]] = [
     ("location", re.compile(r"\b(place|location|address|where|street|spot)\b")),
     ("contact", re.compile(r"\b(contact|phone|number|e-?mail|mail)\b")),

@@ -231,6 +231,14 @@ def test_the_report_form_understands_english_answers(client: TestClient, seeded:
     assert [r["text"] for r in bad["responses"]] == [translate("en", "contact_invalid")]
 
 
+def test_please_fix_in_a_report_is_not_a_correction(client: TestClient, seeded: Session) -> None:
+    _english_conversation(seeded)
+    said = "There is a big pothole on the road, please fix it before someone is hurt"
+    first = _form_turn(client, "report_form", said, "report_problem", {"case_description": said})
+    assert slots_in(first)["case_description"] == said
+    assert slots_in(first)["requested_slot"] == "case_location"
+
+
 def test_an_english_request_for_a_person_asks_what_it_is_about(
     client: TestClient, seeded: Session
 ) -> None:
