@@ -7,6 +7,7 @@ the caller goes on with the Japanese search and says so in English (actions/lang
 
 from __future__ import annotations
 
+import re
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -63,6 +64,7 @@ EQUIVALENTS = {
     "kindergarten": "nursery",
 }
 _stemmer = snowballstemmer.stemmer("english")
+_JAPANESE_TERM = re.compile(r"[\u3041-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
 def words(text: str) -> list[str]:
@@ -123,9 +125,12 @@ class EnglishIndex:
             return []
         scores = self._retriever.get_scores(terms)
         # A word no entry has weighs like a typical word: "a barbecue on the roof of the city
-        # hall" is not answered by the one entry that mentions a hall.
+        # hall" is not answered by the one entry that mentions a hall. A Japanese term in the
+        # question ("How do I apply for 児童手当?") is its topic: it weighs like the rarest word.
         typical = float(np.median(list(self._idf.values())))
+        rarest = max(self._idf.values())
         weight = sum(self._idf.get(t, typical) for t in asked)
+        weight += rarest * len(_JAPANESE_TERM.findall(query))
         found = []
         for i in np.argsort(-scores)[:top]:
             if scores[i] <= 0:
@@ -158,6 +163,8 @@ class EnglishIndex:
         )
         if best.share >= ANSWER_SHARE and best.question_share >= QUESTION_SHARE and clear:
             return EnglishDecision("answer", [best.hit], english=True)
+        if _JAPANESE_TERM.search(query):
+            return None  # the Japanese search knows the Japanese term better than any choice
         choices = [f.hit for f in ranked if f.share >= CHOICE_SHARE and f.question_share > 0]
         if choices:
             return EnglishDecision("clarify", choices[:MAX_CHOICES], english=True)

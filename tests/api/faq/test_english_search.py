@@ -62,6 +62,14 @@ def test_one_shared_word_does_not_answer_a_question_about_something_else() -> No
     assert index.decide("Can I hold a barbecue on the roof of the garbage center?") is None
 
 
+def test_a_japanese_term_is_the_topic_of_a_mixed_question() -> None:
+    index = EnglishIndex(DOCUMENTS)
+    # "apply" alone would match nothing better; the topic is 児童手当, which no English entry has
+    assert index.decide("How do I get 児童手当 for my baby?") is None
+    assert index.decide("How do I get 児童手当 for my garbage?") is None  # no choices either
+    assert index.decide("Where can I get my 住民票 certificate of residence?") is not None
+
+
 def test_a_vague_english_question_gets_choices() -> None:
     decision = EnglishIndex(DOCUMENTS).decide("garbage")
     assert decision is not None and decision.decision == "clarify"
