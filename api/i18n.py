@@ -1,6 +1,7 @@
 """Citizen-facing texts by message id, from the gettext catalogs under locale/ (one .po per
-locale, read with Babel: no compile step). `ja` is the source language; a locale without a
-text for an id falls back to it."""
+locale and domain, read with Babel: no compile step). Domains: `madoguchi` (what the bot and
+the server say) and `widget` (the chat widget's buttons, labels and status lines). `ja` is the
+source language; a locale without a text for an id falls back to it."""
 
 from __future__ import annotations
 
@@ -11,17 +12,19 @@ from babel.messages.pofile import read_po
 
 LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
 DOMAIN = "madoguchi"
+WIDGET_DOMAIN = "widget"
+DOMAINS = (DOMAIN, WIDGET_DOMAIN)
 SOURCE_LOCALE = "ja"
 
 
-def locales() -> list[str]:
-    return sorted(p.parent.parent.name for p in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+def locales(domain: str = DOMAIN) -> list[str]:
+    return sorted(p.parent.parent.name for p in LOCALE_DIR.glob(f"*/LC_MESSAGES/{domain}.po"))
 
 
 @cache
-def catalog(locale: str) -> dict[str, str]:
+def catalog(locale: str, domain: str = DOMAIN) -> dict[str, str]:
     """{message id: text} of one locale ({} for a locale with no catalog)."""
-    path = LOCALE_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+    path = LOCALE_DIR / locale / "LC_MESSAGES" / f"{domain}.po"
     if not path.exists():
         return {}
     with path.open("rb") as handle:

@@ -17,6 +17,7 @@ from api.channels.line.channel import build_line_channel
 from api.channels.line.events import resume_line_inbox
 from api.channels.line.router import router as line_router
 from api.channels.web.furigana import router as furigana_router
+from api.channels.web.language import router as widget_language_router
 from api.channels.web.router import router as web_router
 from api.console.router import router as console_router
 from api.conversation.rasa_client import RasaClient
@@ -84,7 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         CORSMiddleware,
         allow_origins=[o.strip() for o in settings.widget_origins.split(",") if o.strip()],
-        allow_methods=["GET", "POST"],
+        allow_methods=["GET", "POST", "PUT"],
         allow_headers=["Content-Type", "Last-Event-ID", "Authorization"],
     )
     for router in (
@@ -94,6 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         audit_router,
         chat_router,
         furigana_router,
+        widget_language_router,
         cases_router,
         case_places_router,
         departments_router,

@@ -33,9 +33,12 @@ def launch() -> Iterator[Browser]:
 
 
 @contextmanager
-def open_page(browser: Browser, url: str, viewport: dict[str, int] | None = None) -> Iterator[Page]:
-    """A page in a fresh browser context (its own cookies and storage), opened at `url`."""
-    context = browser.new_context(locale="ja-JP", viewport=viewport)
+def open_page(
+    browser: Browser, url: str, viewport: dict[str, int] | None = None, locale: str = "ja-JP"
+) -> Iterator[Page]:
+    """A page in a fresh browser context (its own cookies and storage, the browser's language
+    `locale`), opened at `url`."""
+    context = browser.new_context(locale=locale, viewport=viewport)
     try:
         page = context.new_page()
         page.set_default_timeout(TIMEOUT_MS)

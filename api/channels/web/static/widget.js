@@ -113,19 +113,25 @@
     ".furigana[aria-checked='true']{background:#0b4f8a;color:#fff}",
     "rt{font-size:.65em;color:inherit}",
     ".locate{background:#fff;color:#0b4f8a;border:2px solid #0b4f8a;border-radius:8px;padding:6px 10px;font-size:14px;cursor:pointer;min-height:44px}",
+    ".language{display:flex;align-items:center;gap:6px;margin-right:auto;font-size:13px;color:#44505c}",
+    ".language select{font-size:14px;min-height:44px;border:2px solid #0b4f8a;border-radius:8px;color:#0b4f8a;background:#fff;padding:0 6px}",
+    "select:focus-visible{outline:3px solid #d35400;outline-offset:2px}",
     ".sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}",
     "</style>",
-    "<button class='launcher' type='button' aria-haspopup='dialog' aria-expanded='false'>チャットで質問する</button>",
+    // Texts come from the server's `widget` catalogs (applyTexts), in the citizen's language.
+    "<button class='launcher' type='button' aria-haspopup='dialog' aria-expanded='false' data-text='widget.launcher'></button>",
     "<section class='panel' role='dialog' aria-modal='false' aria-labelledby='madoguchi-title' hidden>",
-    "<header><h2 id='madoguchi-title'>市役所 チャット案内</h2>",
-    "<button class='close' type='button'>閉じる</button></header>",
-    "<div class='log' role='log' aria-live='polite' aria-relevant='additions' tabindex='0' aria-label='会話'></div>",
+    "<header><h2 id='madoguchi-title' data-text='widget.title'></h2>",
+    "<button class='close' type='button' data-text='widget.close'></button></header>",
+    "<div class='log' role='log' aria-live='polite' aria-relevant='additions' tabindex='0' data-label='widget.log'></div>",
     "<div class='status' role='status' aria-live='polite'></div>",
-    "<div class='tools'><button class='furigana' type='button' role='switch' aria-checked='false'>ふりがな</button>",
-    "<button class='locate' type='button'>現在地を送る</button></div>",
-    "<form><label class='sr' for='madoguchi-input'>メッセージ</label>",
-    "<textarea id='madoguchi-input' maxlength='2000' placeholder='ご質問を入力してください（例：粗大ごみの出し方）'></textarea>",
-    "<button class='send' type='submit'>送信</button></form>",
+    "<div class='tools'><div class='language'><label for='madoguchi-language' data-text='widget.language'></label>",
+    "<select id='madoguchi-language'></select></div>",
+    "<button class='furigana' type='button' role='switch' aria-checked='false' data-text='widget.furigana'></button>",
+    "<button class='locate' type='button' data-text='widget.locate'></button></div>",
+    "<form><label class='sr' for='madoguchi-input' data-text='widget.input'></label>",
+    "<textarea id='madoguchi-input' maxlength='2000' data-placeholder='widget.placeholder'></textarea>",
+    "<button class='send' type='submit' data-text='widget.send'></button></form>",
     "</section>"
   ].join("");
 
@@ -138,6 +144,7 @@
   var input = root.querySelector("textarea");
   var locateButton = root.querySelector(".locate");
   var furiganaSwitch = root.querySelector(".furigana");
+  var languageMenu = root.querySelector("select");
   var sending = false;
   var retryDelay = 1000;
   var retryTimer = null;
@@ -148,7 +155,116 @@
     save("transcript", transcript);
   }
 
-  var LABELS = { user: "あなた", bot: "自動案内", staff: "市の職員" };
+  // The widget's language: the citizen's choice, else the browser's when the city offers it,
+  // else Japanese. Its texts are fetched from the server's catalogs.
+  var MAX_CHARS = 2000;
+  var TEXTS = {};
+  var locale = load("locale", null);
+  var languageSent = load("languageSent", null);
+
+  function t(id, params) {
+    var text = TEXTS[id] || id;
+    Object.keys(params || {}).forEach(function (name) {
+      text = text.split("{" + name + "}").join(String(params[name]));
+    });
+    return text;
+  }
+
+  function browserLocale(offered) {
+    var wanted = (navigator.languages || [navigator.language || "ja"]);
+    for (var i = 0; i < wanted.length; i++) {
+      var base = String(wanted[i]).split("-")[0].toLowerCase();
+      if (offered.indexOf(base) >= 0) return base;
+    }
+    return "ja";
+  }
+
+  // The language of a bot or staff message, for its `lang` attribute: Japanese when kana and
+  // kanji outnumber Latin letters (an English note may name a department in Japanese), else
+  // the widget's language (or English, on a Japanese widget).
+  function languageOf(text) {
+    var japanese = (text.match(/[\u3040-\u30ff\u3400-\u9fff]/g) || []).length;
+    var latin = (text.match(/[A-Za-z]/g) || []).length;
+    if (japanese >= latin) return "ja";
+    return locale && locale !== "ja" ? locale : "en";
+  }
+
+  function applyTexts() {
+    Array.prototype.forEach.call(root.querySelectorAll("[data-text]"), function (el) {
+      el.textContent = t(el.getAttribute("data-text"));
+    });
+    log.setAttribute("aria-label", t("widget.log"));
+    input.setAttribute("placeholder", t("widget.placeholder"));
+    [launcher, panel].forEach(function (el) { el.setAttribute("lang", locale); });
+    Array.prototype.forEach.call(root.querySelectorAll(".msg .who"), function (who) {
+      who.textContent = t("widget.who." + who.getAttribute("data-from"));
+    });
+    Array.prototype.forEach.call(root.querySelectorAll(".choices"), function (group) {
+      group.setAttribute("aria-label", t("widget.choices"));
+    });
+  }
+
+  function fetchTexts(code) {
+    return fetch(API + "/api/v1/widget/texts?locale=" + encodeURIComponent(code)).then(function (r) {
+      if (!r.ok) throw { status: r.status };
+      return r.json();
+    });
+  }
+
+  function fillLanguageMenu(offered) {
+    while (languageMenu.firstChild) languageMenu.removeChild(languageMenu.firstChild);
+    offered.forEach(function (l) {
+      var option = document.createElement("option");
+      option.value = l.code;
+      option.textContent = l.name;
+      option.setAttribute("lang", l.code);
+      languageMenu.appendChild(option);
+    });
+    languageMenu.value = locale;
+  }
+
+  // The conversation's language on the server follows the citizen's choice (the bot answers
+  // in it) until a message in another language switches it.
+  function syncLanguage() {
+    if (!sender || !token || languageSent === sender + " " + locale) return Promise.resolve();
+    if (!load("localeChosen", false) && locale === "ja") return Promise.resolve();
+    return fetch(API + "/api/v1/chat/language", {
+      method: "PUT",
+      headers: { "Content-Type": "application/json", "Authorization": "Bearer " + token },
+      body: JSON.stringify({ sender: sender, language: locale })
+    }).then(function (response) {
+      if (response.ok) {
+        languageSent = sender + " " + locale;
+        save("languageSent", languageSent);
+      }
+    }).catch(function () { /* the next message tries again */ });
+  }
+
+  function setLocale(code) {
+    return fetchTexts(code).then(function (body) {
+      locale = body.locale;
+      TEXTS = body.texts;
+      save("locale", locale);
+      save("localeChosen", true);
+      fillLanguageMenu(body.locales);
+      applyTexts();
+      // A conversation not started yet greets the citizen again, in the new language.
+      if (transcript.length === 1 && transcript[0].welcome) {
+        transcript = [];
+        while (log.firstChild) log.removeChild(log.firstChild);
+        welcome();
+      }
+      return syncLanguage();
+    }).catch(function () {
+      languageMenu.value = locale;
+    });
+  }
+
+  function welcome() {
+    var entry = { from: "bot", text: t("widget.welcome"), buttons: [], welcome: true };
+    keep(entry);
+    render(entry, false);
+  }
 
   // 「ふりがな」: readings over the kanji of every bot and staff message. The server reads them
   // (POST /api/v1/furigana); the widget builds <ruby> elements with textContent only, so a
@@ -217,7 +333,8 @@
     item.className = "msg " + entry.from;
     var who = document.createElement("span");
     who.className = "who";
-    who.textContent = LABELS[entry.from] || "";
+    who.setAttribute("data-from", entry.from);
+    who.textContent = t("widget.who." + entry.from);
     item.appendChild(who);
     var body = document.createElement("span");
     body.className = "text";
@@ -226,7 +343,7 @@
     if (entry.from === "user") {
       fillText(body, null);  // the citizen's own words: their language is theirs
     } else {
-      body.setAttribute("lang", "ja");  // the bot's and the staff's messages are Japanese
+      body.setAttribute("lang", languageOf(body.__text));
       showReadings(body);
     }
     if (entry.buttons && entry.buttons.length && live) {
@@ -235,7 +352,7 @@
       var short = entry.buttons.every(function (b) { return b.title.length <= 5; });
       group.className = short ? "choices inline" : "choices";
       group.setAttribute("role", "group");
-      group.setAttribute("aria-label", "選択肢");
+      group.setAttribute("aria-label", t("widget.choices"));
       entry.buttons.forEach(function (b) {
         var choice = document.createElement("button");
         choice.type = "button";
@@ -243,7 +360,7 @@
         choice.textContent = b.title;
         choice.addEventListener("click", function () {
           if (load("pending", null)) {
-            setStatus("前のメッセージを送信中です。少しお待ちください。");
+            setStatus(t("widget.busy"));
             return;
           }
           group.remove();
@@ -289,9 +406,11 @@
     var pending = load("pending", null);
     if (!pending || sending) return;
     sending = true;
-    setStatus("回答を作成しています…");
+    setStatus(t("widget.thinking"));
     ensureSession().then(function () {
       connectEvents();
+      return syncLanguage();
+    }).then(function () {
       return fetch(API + "/api/v1/chat", {
         method: "POST",
         headers: { "Content-Type": "application/json", "Authorization": "Bearer " + token },
@@ -312,7 +431,7 @@
         return;
       }
       if (response.status >= 500) {
-        setStatus("ただいま応答できません。自動で再送しています…");
+        setStatus(t("widget.retrying"));
         scheduleRetry();
         return;
       }
@@ -332,15 +451,15 @@
       if (!input.value) input.value = pending.message;
       var error = result.body && result.body.error;
       var reason = error && error.code === "message_too_long"
-        ? "メッセージが長すぎます。2000文字以内でお送りください。"
-        : "このメッセージは送信できませんでした。内容をご確認ください。";
+        ? t("widget.too_long", { limit: MAX_CHARS })
+        : t("widget.not_sent");
       var entry = { from: "bot", text: reason, buttons: [] };
       keep(entry);
       render(entry, true);
     }).catch(function () {
       // Network drop: the message stays pending and goes out once the connection is back.
       sending = false;
-      setStatus("接続が切れました。再接続して送信します…");
+      setStatus(t("widget.offline"));
       scheduleRetry();
     });
   }
@@ -396,31 +515,31 @@
   // The browser is asked for the position only when the citizen taps 現在地を送る (the tap is
   // the consent); the point goes to the bot as the report form's place.
   var LOCATION_ERRORS = {
-    1: "位置情報の利用が許可されませんでした。場所は文字でお知らせください（例：緑町3丁目の交差点）。",
-    2: "現在地を取得できませんでした。場所は文字でお知らせください。",
-    3: "現在地の取得に時間がかかっています。もう一度お試しいただくか、場所を文字でお知らせください。"
+    1: "widget.location.denied",
+    2: "widget.location.unavailable",
+    3: "widget.location.timeout"
   };
   locateButton.addEventListener("click", function () {
     if (!navigator.geolocation) {
-      setStatus("この端末では現在地を送れません。場所は文字でお知らせください。");
+      setStatus(t("widget.location.unsupported"));
       return;
     }
     if (load("pending", null)) {
-      setStatus("前のメッセージを送信中です。少しお待ちください。");
+      setStatus(t("widget.busy"));
       return;
     }
     locateButton.disabled = true;
-    setStatus("現在地を確認しています…");
+    setStatus(t("widget.location.finding"));
     navigator.geolocation.getCurrentPosition(function (position) {
       locateButton.disabled = false;
       setStatus("");
       var lat = Number(position.coords.latitude.toFixed(6));
       var lon = Number(position.coords.longitude.toFixed(6));
       send("/share_location" + JSON.stringify({ latitude: lat, longitude: lon }),
-        "現在地を送りました（北緯 " + lat + "、東経 " + lon + "）");
+        t("widget.location.sent", { latitude: lat, longitude: lon }));
     }, function (error) {
       locateButton.disabled = false;
-      setStatus(LOCATION_ERRORS[error.code] || LOCATION_ERRORS[2]);
+      setStatus(t(LOCATION_ERRORS[error.code] || LOCATION_ERRORS[2]));
     }, { enableHighAccuracy: true, timeout: 20000, maximumAge: 60000 });
   });
 
@@ -435,11 +554,11 @@
     event.preventDefault();
     var text = input.value;
     if (!text.trim()) {
-      setStatus("メッセージを入力してください。");
+      setStatus(t("widget.empty"));
       return;
     }
     if (load("pending", null)) {
-      setStatus("前のメッセージを送信中です。少しお待ちください。");
+      setStatus(t("widget.busy"));
       return;
     }
     input.value = "";
@@ -457,19 +576,35 @@
     flushPending();
   });
 
-  transcript.forEach(function (entry, i) {
-    render(entry, i === transcript.length - 1 && entry.from !== "user");
-  });
-  if (!transcript.length) {
-    var welcome = {
-      from: "bot",
-      text: "こんにちは。市役所の自動案内です。手続きや暮らしのご質問、道路・公園などの不具合のご連絡をどうぞ。",
-      buttons: []
-    };
-    keep(welcome);
-    render(welcome, false);
+  languageMenu.addEventListener("change", function () { setLocale(languageMenu.value); });
+
+  function start(body) {
+    locale = body.locale;
+    TEXTS = body.texts;
+    fillLanguageMenu(body.locales);
+    applyTexts();
+    transcript.forEach(function (entry, i) {
+      render(entry, i === transcript.length - 1 && entry.from !== "user");
+    });
+    if (!transcript.length) welcome();
+    document.body.appendChild(host);
+    if (load("open", false)) openPanel();
+    if (load("pending", null)) flushPending();
   }
-  document.body.appendChild(host);
-  if (load("open", false)) openPanel();
-  if (load("pending", null)) flushPending();
+
+  // The texts first (the widget shows nothing it cannot label); retried while the server is
+  // unreachable, since the chat cannot work without it anyway.
+  var startDelay = 1000;
+  function boot() {
+    fetchTexts(locale || "ja").then(function (body) {
+      if (locale) return body;
+      var wanted = browserLocale(body.locales.map(function (l) { return l.code; }));
+      return wanted === body.locale ? body : fetchTexts(wanted);
+    }).then(start, function (error) {
+      if (error && error.status === 422) locale = null;  // no longer offered: choose again
+      setTimeout(boot, startDelay);
+      startDelay = Math.min(startDelay * 2, RETRY_MAX_MS);
+    });
+  }
+  boot();
 })();
