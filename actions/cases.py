@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from actions import messages
 from actions.asks import callback_when, office_hours
 from actions.forms import (
     CONFIRMED,
@@ -13,12 +12,13 @@ from actions.forms import (
     LONGITUDE,
     URGENT,
 )
+from actions.language import reply_language
+from actions.messages import say
 from actions.nearby import offer_nearby
 from actions.protocol import ActionResult, slot_set, text
 from actions.registry import ActionContext, registry
 from api.cases.access import Access, find_access_code, look_up
-from api.cases.citizen import department_label, describe_status
-from api.cases.models import CaseKind
+from api.cases.models import Case, CaseKind, CaseStatus
 from api.cases.numbering import find_case_number
 from api.cases.schemas import NewCase
 from api.cases.service import open_case
@@ -69,10 +69,11 @@ def _last_form(ctx: ActionContext) -> str | None:
 @registry.register("action_open_case")
 def open_case_action(ctx: ActionContext) -> ActionResult:
     tracker = ctx.tracker
+    language = reply_language(ctx)
     form = _last_form(ctx)
     description = tracker.slot("case_description")
     if form is None or not description:
-        return ActionResult(responses=[text(messages.APOLOGY)], events=_reset_case_slots())
+        return ActionResult(responses=[text(say(language, "apology"))], events=_reset_case_slots())
     contact = tracker.slot("case_contact")
     declined = contact in (None, CONTACT_DECLINED)
     location = tracker.slot("case_location")
@@ -127,11 +128,14 @@ def open_case_action(ctx: ActionContext) -> ActionResult:
     if question_key and form == "inquiry_form":
         link_case(ctx.session, question_key, case.id)  # the question this inquiry escalates
     department = DepartmentRepository(ctx.session).get(case.department_code)
-    label = department_label(ctx.session, case.department_code)
+    label = department_label(ctx, case.department_code, language)
     if live:
         request_live_chat(ctx.session, case, utcnow())
-        reply = messages.LIVE_CHAT_OPENED.format(
-            department=department.name if department else label, number=case.case_number
+        reply = say(
+            language,
+            "live_chat_opened",
+            department=department.name if department else label,
+            number=case.case_number,
         )
         return ActionResult(
             responses=[text(reply)],
@@ -140,24 +144,31 @@ def open_case_action(ctx: ActionContext) -> ActionResult:
     hours = department.first_response_target_hours if department else 8
     if form == "human_form" and department is not None:
         next_steps = (
-            messages.CALLBACK_NO_CONTACT.format(department=label, hours=office_hours(department))
+            say(
+                language,
+                "callback_no_contact",
+                department=label,
+                hours=office_hours(department, language),
+            )
             if declined
-            else messages.CALLBACK_OPENED.format(
-                department=department.name, when=callback_when(department)
+            else say(
+                language,
+                "callback_opened",
+                department=department.name,
+                when=callback_when(department, language=language),
             )
         )
     else:
-        next_steps = (
-            messages.NEXT_STEPS_NO_CONTACT if declined else messages.NEXT_STEPS_CONTACT
-        ).format(hours=hours)
+        steps = "next_steps_no_contact" if declined else "next_steps_contact"
+        next_steps = say(language, steps, hours=hours)
     lines = [
-        messages.CASE_OPENED[case.kind].format(department=label),
-        messages.CASE_NUMBER_LINE.format(number=case.case_number),
-        messages.ACCESS_CODE_LINE.format(code=case.access_code),
+        say(language, f"case_opened.{case.kind}", department=label),
+        say(language, "case_number_line", number=case.case_number),
+        say(language, "access_code_line", code=case.access_code),
     ]
     if case.urgent:
-        lines.append(messages.URGENT_CASE_LINE)
-    lines += [next_steps, messages.STATUS_HINT.format(number=case.case_number)]
+        lines.append(say(language, "urgent_case_line"))
+    lines += [next_steps, say(language, "status_hint", number=case.case_number)]
     reply = "\n".join(lines)
     return ActionResult(
         responses=[text(reply)],
@@ -177,12 +188,41 @@ def prefill_case(ctx: ActionContext) -> ActionResult:
 
 @registry.register("action_cancel_form")
 def cancel_form(ctx: ActionContext) -> ActionResult:
-    return ActionResult(responses=[text(messages.FORM_CANCELLED)], events=_reset_case_slots())
+    reply = say(reply_language(ctx), "form_cancelled")
+    return ActionResult(responses=[text(reply)], events=_reset_case_slots())
 
 
 @registry.register("action_decline_offer")
 def decline_offer(ctx: ActionContext) -> ActionResult:
-    return ActionResult(responses=[text(messages.OFFER_DECLINED)], events=_reset_case_slots())
+    reply = say(reply_language(ctx), "offer_declined")
+    return ActionResult(responses=[text(reply)], events=_reset_case_slots())
+
+
+def department_label(ctx: ActionContext, code: str, language: str) -> str:
+    """The department's name with its phone number, as the citizen reads it."""
+    department = DepartmentRepository(ctx.session).get(code)
+    if department is None:
+        return code
+    if not department.phone:
+        return department.name
+    return say(language, "department_label", name=department.name, phone=department.phone)
+
+
+def describe_status(ctx: ActionContext, case: Case, language: str) -> str:
+    """The case's status in the conversation's language: no description, no contact; the
+    city's message once resolved."""
+    status = say(language, f"status.{case.status}")
+    lines = [
+        say(language, "status.line", number=case.case_number, status=status),
+        say(
+            language,
+            "status.department",
+            department=department_label(ctx, case.department_code, language),
+        ),
+    ]
+    if case.status == CaseStatus.resolved.value and case.resolution_message:
+        lines.append(say(language, "status.resolution", message=case.resolution_message))
+    return "\n".join(lines)
 
 
 @registry.register("action_case_status")
@@ -190,17 +230,18 @@ def case_status(ctx: ActionContext) -> ActionResult:
     """The status for the conversation that opened the case; anyone else must give the case's
     access code with the number, and learns nothing (not even whether it exists) without it."""
     tracker = ctx.tracker
+    language = reply_language(ctx)
     number = find_case_number(tracker.latest_entity("case_number") or "") or find_case_number(
         tracker.latest_text
     )
     if number is None:
-        return ActionResult(responses=[text(messages.ASK_CASE_NUMBER)])
+        return ActionResult(responses=[text(say(language, "ask_case_number"))])
     lookup = look_up(ctx.session, number, tracker.sender_id, find_access_code(tracker.latest_text))
     if lookup.access is Access.granted and lookup.case is not None:
-        return ActionResult(responses=[text(describe_status(ctx.session, lookup.case))])
+        return ActionResult(responses=[text(describe_status(ctx, lookup.case, language))])
     reply = {
-        Access.needs_code: messages.STATUS_NEEDS_CODE,
-        Access.wrong_code: messages.STATUS_WRONG_CODE,
-        Access.locked: messages.STATUS_CODE_LOCKED,
+        Access.needs_code: "status_needs_code",
+        Access.wrong_code: "status_wrong_code",
+        Access.locked: "status_code_locked",
     }[lookup.access]
-    return ActionResult(responses=[text(reply.format(number=number))])
+    return ActionResult(responses=[text(say(language, reply, number=number))])

@@ -5,22 +5,35 @@ from __future__ import annotations
 
 import json
 
-from actions import messages
+from actions.language import reply_language
 from actions.language_note import with_language_note
+from actions.messages import say
 from actions.protocol import ActionResult, button, slot_set, text
 from actions.registry import ActionContext, registry
 from api.departments.repository import DepartmentRepository
 from api.faq.learning_chat import learn_choice, learn_helpful, unlearn_unhelpful
+from api.faq.english import MeaningSearch, decide_english
 from api.faq.models import FaqEntry
-from api.faq.search import decide
+from api.faq.search import FaqDocument, decide
 from api.feedback.service import record_answer, record_feedback
 from api.triage.service import triage
 
 MAX_CHOICES = 3
-FEEDBACK_BUTTONS = [
-    button(messages.HELPFUL, "/feedback_helpful"),
-    button(messages.NOT_HELPFUL, "/feedback_not_helpful"),
-]
+# The cross-lingual meaning search over the Japanese entries, where the deployment has one
+# (`search_by_meaning(text, top)` of the FAQ index); English entries are searched first anyway.
+meaning_search: MeaningSearch | None = None
+
+
+def feedback_buttons(language: str) -> list[dict[str, str]]:
+    return [
+        button(say(language, "helpful"), "/feedback_helpful"),
+        button(say(language, "not_helpful"), "/feedback_not_helpful"),
+    ]
+
+
+def in_english(document: FaqDocument, language: str) -> bool:
+    """Whether the entry is given in English: an English conversation and an English answer."""
+    return language == "en" and bool(document.answer_en)
 
 
 def _choice_payload(faq_id: str) -> str:
@@ -57,8 +70,10 @@ def _answer(
 ) -> ActionResult:
     document = ctx.knowledge.index.document(faq_id)
     _record(ctx, "answer", faq_id, question, parent_key)
+    language = reply_language(ctx)
+    answer = document.answer_en if in_english(document, language) else document.answer
     return ActionResult(
-        responses=[text(document.answer, FEEDBACK_BUTTONS)],
+        responses=[text(answer or document.answer, feedback_buttons(language))],
         events=[
             slot_set("last_faq_id", faq_id),
             slot_set("last_question", question),
@@ -74,7 +89,7 @@ def _answer(
 WAY_FORWARD_MIN_CONFIDENCE = 0.6
 
 
-def _phone_line(ctx: ActionContext, question: str, template: str) -> str | None:
+def _phone_line(ctx: ActionContext, question: str, message_id: str) -> str | None:
     """「お急ぎの場合は〇〇課（電話 …）へ」: the department routing picks for the question (the
     directory's fallback when nothing fits), when it has a phone number."""
     knowledge = ctx.knowledge
@@ -84,23 +99,25 @@ def _phone_line(ctx: ActionContext, question: str, template: str) -> str | None:
     record = DepartmentRepository(ctx.session).get(department) if department else None
     if record is None or not record.phone:
         return None
-    return template.format(name=record.name, phone=record.phone)
+    return say(reply_language(ctx), message_id, name=record.name, phone=record.phone)
 
 
 def _offer_case(
     ctx: ActionContext,
     question: str,
     question_key: str | None,
-    message: str = messages.NOT_FOUND_OFFER,
+    message_id: str = "not_found_offer",
 ) -> ActionResult:
-    phone = _phone_line(ctx, question, messages.WAY_FORWARD_PHONE)
+    language = reply_language(ctx)
+    message = say(language, message_id)
+    phone = _phone_line(ctx, question, "way_forward_phone")
     return ActionResult(
         responses=[
             text(
                 f"{message}\n{phone}" if phone else message,
                 [
-                    button(messages.OFFER_YES, "/request_inquiry"),
-                    button(messages.OFFER_NO, "/deny"),
+                    button(say(language, "offer_yes"), "/request_inquiry"),
+                    button(say(language, "offer_no"), "/deny"),
                 ],
             )
         ],
@@ -114,7 +131,8 @@ def _offer_case(
 
 @registry.register("action_answer_faq")
 def answer_faq(ctx: ActionContext) -> ActionResult:
-    # An English question gets an English note before the Japanese answer or refusal.
+    # An English question answered from a Japanese entry (or offered Japanese choices) gets an
+    # English note first, with the department's number.
     return with_language_note(ctx, _answer_faq(ctx))
 
 
@@ -128,7 +146,7 @@ def _answer_faq(ctx: ActionContext) -> ActionResult:
                 ctx, faq_id, asked or tracker.latest_text, parent_key=tracker.slot("question_key")
             )
         except KeyError:  # a stale button: the entry was deleted since it was offered
-            return ActionResult(responses=[text(messages.NOT_UNDERSTOOD)])
+            return ActionResult(responses=[text(say(reply_language(ctx), "not_understood"))])
         if asked:  # the citizen's pick teaches the search their wording
             learn_choice(
                 ctx.session,
@@ -141,38 +159,51 @@ def _answer_faq(ctx: ActionContext) -> ActionResult:
         return result
 
     question = tracker.latest_text
+    language = reply_language(ctx)
+    if language == "en":
+        english = decide_english(ctx.knowledge.index, question, meaning_search)
+        if english is not None and english.decision == "answer":
+            return _answer(ctx, english.hits[0].faq_id, question)
+        if english is not None:
+            _record(ctx, "clarify", None, question)
+            return _clarify(ctx, question, [hit.faq_id for hit in english.hits])
     decision = decide(ctx.knowledge.index, question)
     if decision.decision == "answer":
         return _answer(ctx, decision.hits[0].faq_id, question)
     if tracker.latest_intent == "out_of_scope":
         # Not the city's business (天気, 株価 …) unless the FAQ answers it outright; still a way
         # forward: the general counter's number.
-        phone = _phone_line(ctx, "", messages.OUT_OF_SCOPE_PHONE)
-        return ActionResult(
-            responses=[
-                text(f"{messages.OUT_OF_SCOPE}\n{phone}" if phone else messages.OUT_OF_SCOPE)
-            ]
-        )
+        phone = _phone_line(ctx, "", "out_of_scope_phone")
+        refusal = say(language, "out_of_scope")
+        return ActionResult(responses=[text(f"{refusal}\n{phone}" if phone else refusal)])
     _record(ctx, decision.decision, None, question)
     if decision.decision == "clarify":
-        buttons = [
-            button(ctx.knowledge.index.document(hit.faq_id).question, _choice_payload(hit.faq_id))
-            for hit in decision.hits[:MAX_CHOICES]
-        ]
-        buttons.append(button(messages.CLARIFY_NONE, "/request_inquiry"))
-        return ActionResult(
-            responses=[text(messages.CLARIFY, buttons)],
-            events=[
-                slot_set("case_offer", "inquiry"),
-                slot_set("case_description", question),
-                slot_set("last_question", question),
-                slot_set("question_key", _message_key(ctx)),
-            ],
-        )
+        return _clarify(ctx, question, [hit.faq_id for hit in decision.hits])
     if tracker.latest_intent == "nlu_fallback":
         # Neither the NLU nor the FAQ recognised it: ask to rephrase rather than open a case.
-        return ActionResult(responses=[text(messages.NOT_UNDERSTOOD)])
+        return ActionResult(responses=[text(say(language, "not_understood"))])
     return _offer_case(ctx, question, _message_key(ctx))
+
+
+def _clarify(ctx: ActionContext, question: str, faq_ids: list[str]) -> ActionResult:
+    """Up to three entries to choose from (their English question in an English conversation,
+    when they have one), and "none of these" (an inquiry)."""
+    language = reply_language(ctx)
+    buttons = []
+    for faq_id in faq_ids[:MAX_CHOICES]:
+        document = ctx.knowledge.index.document(faq_id)
+        shown = document.question_en if in_english(document, language) else None
+        buttons.append(button(shown or document.question, _choice_payload(faq_id)))
+    buttons.append(button(say(language, "clarify_none"), "/request_inquiry"))
+    return ActionResult(
+        responses=[text(say(language, "clarify"), buttons)],
+        events=[
+            slot_set("case_offer", "inquiry"),
+            slot_set("case_description", question),
+            slot_set("last_question", question),
+            slot_set("question_key", _message_key(ctx)),
+        ],
+    )
 
 
 @registry.register("action_record_feedback")
@@ -198,10 +229,11 @@ def feedback(ctx: ActionContext) -> ActionResult:
         )
     elif faq_id:
         unlearn_unhelpful(ctx.session, faq_id=faq_id, sender_id=tracker.sender_id)
+    language = reply_language(ctx)
     if helpful:
-        return ActionResult(responses=[text(messages.THANKS_FOR_FEEDBACK)])
+        return ActionResult(responses=[text(say(language, "thanks_for_feedback"))])
     # Not helpful: offer to rephrase, or to pass the question to the department.
     question = tracker.slot("last_question") or ""
     if not question:
-        return ActionResult(responses=[text(messages.REPHRASE_AFTER_FEEDBACK)])
-    return _offer_case(ctx, question, tracker.slot("question_key"), messages.NOT_HELPFUL_OFFER)
+        return ActionResult(responses=[text(say(language, "rephrase_after_feedback"))])
+    return _offer_case(ctx, question, tracker.slot("question_key"), "not_helpful_offer")

@@ -14,12 +14,14 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from actions import messages
 from actions.intake import contacts_in, normalized, read_message
+from actions.language import reply_language
+from actions.messages import say
 from actions.protocol import ActionResult, button, slot_set, text
 from actions.registry import ActionContext, registry
 from api.core.types import utcnow
 from api.departments.repository import DepartmentRepository
+from api.faq.english import words as english_words
 from api.handoff.presence import live_chat
 from api.triage.danger import Danger
 
@@ -66,16 +68,70 @@ _FIELD_WORDS: list[tuple[str, re.Pattern[str]]] = [
 _YES = re.compile(
     r"^(はい|ええ|うん|お願い|おねがい|それで|ok|おk|オッケー|大丈夫です?お願い|了解)"
 )
+# The same answers in English, matched on the lowercased words (spaces kept).
+_DECLINE_EN = re.compile(
+    r"^(no|nope|none|nothing|not needed|no need|no thanks|no thank you|no contact|"
+    r"i (do not|don't) (need|want)|(do not|don't) contact|rather not|skip)\b"
+)
+_YES_EN = re.compile(
+    r"^(yes|yeah|yep|yup|sure|ok|okay|all right|alright|right|that'?s right|"
+    r"(that|it) is (right|correct|fine)|that'?s (correct|fine)|correct|fine|go ahead|please do|"
+    r"confirm)\b"
+)
+# A correction names what is wrong, or says the citizen erred: "please fix the pothole" in a
+# report is not one.
+_PART_EN = r"(address|place|location|spot|number|phone|contact|e-?mail|description|details)"
+_CORRECTION_EN = re.compile(
+    rf"\b(i made a mistake|my mistake|typo|that'?s wrong|that is wrong|"
+    rf"(wrong|incorrect) {_PART_EN}|{_PART_EN} (is|was) (wrong|incorrect|not right)|"
+    rf"(change|fix|edit|correct|modify|update) (the |my |that )?{_PART_EN})\b"
+)
+_FIELD_WORDS_EN: list[tuple[str, re.Pattern[str]]] = [
+    ("location", re.compile(r"\b(place|location|address|where|street|spot)\b")),
+    ("contact", re.compile(r"\b(contact|phone|number|e-?mail|mail)\b")),
+    ("description", re.compile(r"\b(description|details?|what happened|content|problem)\b")),
+]
+# "I want to talk to a person": only a request for a person, nothing about the matter.
+_HUMAN_REQUEST_EN = re.compile(
+    r"\b(talk|speak|chat|connect|put)( me)? (to|with|through to) (a |an |the |some )?"
+    r"(real )?(person|human|people|staff|someone|somebody|operator|officer|agent|"
+    r"member of (the )?staff|representative)\b|\b(a |the )?(real )?(person|human|operator|staff)"
+    r" please\b"
+)
+
+
+def _english(text: str) -> str:
+    return " ".join(text.lower().split())
 
 
 def _is_decline(value: str) -> bool:
-    return bool(_DECLINE.match(normalized(value)))
+    return bool(_DECLINE.match(normalized(value)) or _DECLINE_EN.match(_english(value)))
+
+
+def _is_yes(value: str) -> bool:
+    return bool(_YES.match(normalized(value)) or _YES_EN.match(_english(value)))
+
+
+def _is_correction(value: str) -> bool:
+    return bool(_CORRECTION.search(normalized(value)) or _CORRECTION_EN.search(_english(value)))
+
+
+def _only_asks_for_a_person(value: str) -> bool:
+    """「職員と話したい」, "Can I talk to a person?": nothing yet about what it is about."""
+    remainder = _FILLERS.sub("", _HUMAN_REQUEST.sub("", normalized(value)))
+    if len(remainder) < MIN_DESCRIPTION_CHARS:
+        return True
+    english = _HUMAN_REQUEST_EN.sub(" ", _english(value))
+    return english != _english(value) and len(english_words(english)) < 2
 
 
 def _field_named(text: str) -> str | None:
     norm = normalized(text)
     for field, pattern in _FIELD_WORDS:
         if pattern.search(norm):
+            return field
+    for field, pattern in _FIELD_WORDS_EN:
+        if pattern.search(_english(text)):
             return field
     # 「公園の名前を言い間違えました」: a correction that names a place is about the place
     return "location" if read_message(text).location else None
@@ -102,6 +158,7 @@ class _Form:
         self.tracker = ctx.tracker
         self.step = _Step([], [])
         self.slots: dict[str, Any] = dict(self.tracker.slots)
+        self.language = reply_language(ctx)
 
     # -- slot bookkeeping --------------------------------------------------------------------
     def get(self, name: str) -> Any:
@@ -126,7 +183,7 @@ class _Form:
         named = self.tracker.latest_entity("case_field")
         if named in FIELDS:
             return True, named
-        if _CORRECTION.search(normalized(words)):
+        if _is_correction(words):
             return True, _field_named(words)
         # The NLU alone is trusted only when sure, and never over a plain answer: a contact
         # step's 「連絡はいりません」 once scored correct_case at 0.48.
@@ -137,15 +194,13 @@ class _Form:
 
     # -- the parts of a case -----------------------------------------------------------------
     def take_description(self, value: str) -> None:
-        if self.form == "human_form":
-            remainder = _FILLERS.sub("", _HUMAN_REQUEST.sub("", normalized(value)))
-            if len(remainder) < MIN_DESCRIPTION_CHARS:
-                self.set(DESCRIPTION, None)  # only asked for a person: ask what it is about
-                return
+        if self.form == "human_form" and _only_asks_for_a_person(value):
+            self.set(DESCRIPTION, None)  # only asked for a person: ask what it is about
+            return
         intake = read_message(value, find_place=self.form == "report_form")
         if len(normalized(intake.description)) < MIN_DESCRIPTION_CHARS:
             self.set(DESCRIPTION, None)
-            self.step.say(messages.DESCRIPTION_TOO_SHORT)
+            self.step.say(say(self.language, "description_too_short"))
             return
         self.set(DESCRIPTION, intake.description)
         if intake.location and not self.get(LOCATION):
@@ -162,7 +217,7 @@ class _Form:
         location = read_message(value, find_place=False).description
         if len(normalized(location)) < MIN_LOCATION_CHARS:
             self.set(LOCATION, None)
-            self.step.say(messages.LOCATION_TOO_SHORT)
+            self.step.say(say(self.language, "location_too_short"))
             return
         self.set(LOCATION, location)
 
@@ -179,7 +234,7 @@ class _Form:
             return
         if not found:
             self.set(CONTACT, None)
-            self.step.say(messages.CONTACT_INVALID)
+            self.step.say(say(self.language, "contact_invalid"))
             return
         self.set(CONTACT, " / ".join(found))
 
@@ -197,12 +252,12 @@ class _Form:
         self.set(LONGITUDE, lon)
         address = self.tracker.latest_entity("address")
         if address or not self.get(LOCATION):
-            self.set(LOCATION, address or messages.POINT_LOCATION.format(lat=lat, lon=lon))
+            self.set(LOCATION, address or say(self.language, "point_location", lat=lat, lon=lon))
         return True
 
     def take_confirmation(self, value: str) -> None:
         intent = self.tracker.latest_intent
-        if intent == "affirm" or _YES.match(normalized(value)):
+        if intent == "affirm" or _is_yes(value):
             self.set(CONFIRMED, True)
             return
         self.set(CONFIRMED, None)
@@ -213,7 +268,7 @@ class _Form:
         if contacts:  # a contact given at the last step: take it and show the summary again
             self.set(CONTACT, " / ".join(contacts))
             return
-        self.step.say(messages.CONFIRM_AGAIN)
+        self.step.say(say(self.language, "confirm_again"))
 
     def take_field(self, value: str) -> None:
         field = self.tracker.latest_entity("case_field") or _field_named(value)
@@ -244,7 +299,7 @@ class _Form:
         if not dangers or self.get(URGENT):
             return
         self.set(URGENT, True)
-        self.step.say(danger_advice(self.ctx, dangers, self.get(DESCRIPTION) or ""))
+        self.step.say(danger_advice(self.ctx, dangers, self.get(DESCRIPTION) or "", self.language))
 
     # -- the next question ---------------------------------------------------------------------
     def next_slot(self, *, decide: bool = True) -> str | None:
@@ -337,27 +392,29 @@ class _Form:
         return ActionResult(events=self.step.events, responses=self.step.replies)
 
 
-def danger_advice(ctx: ActionContext, dangers: tuple[Danger, ...], description: str) -> str:
+def danger_advice(
+    ctx: ActionContext, dangers: tuple[Danger, ...], description: str, language: str = "ja"
+) -> str:
     """What to do now, before anything else: 119/110, and the 24-hour line of the department
     the report goes to (or the city's)."""
     from api.city.profile import city_profile
 
-    lines = [messages.DANGER_HEADER]
-    lines += [messages.DANGER_ADVICE[d] for d in dangers if d.emergency]
+    lines = [say(language, "danger_header")]
+    lines += [say(language, f"danger_advice.{d.value}") for d in dangers if d.emergency]
     department = ctx.knowledge.router.route(description).department
     record = DepartmentRepository(ctx.session).get(department) if department else None
     city = city_profile()
     if record is not None and record.emergency_phone:
-        line = messages.EMERGENCY_LINE.format(name=record.name, phone=record.emergency_phone)
+        line = say(language, "emergency_line", name=record.name, phone=record.emergency_phone)
     elif city.emergency_phone:
-        line = messages.CITY_EMERGENCY_LINE.format(phone=city.emergency_phone)
+        line = say(language, "city_emergency_line", phone=city.emergency_phone)
     else:
         line = None
     if Danger.hazard in dangers or not any(d.emergency for d in dangers):
-        lines.append(messages.DANGER_ADVICE[Danger.hazard])
+        lines.append(say(language, f"danger_advice.{Danger.hazard.value}"))
     if line:
         lines.append(line)
-    lines.append(messages.DANGER_THEN_FILE)
+    lines.append(say(language, "danger_then_file"))
     return "\n".join(lines)
 
 
@@ -376,8 +433,10 @@ def validate_human_form(ctx: ActionContext) -> ActionResult:
     return _Form(ctx, "human_form").run()
 
 
-def field_buttons() -> list[dict[str, str]]:
+def field_buttons(language: str = "ja") -> list[dict[str, str]]:
     return [
-        button(messages.FIELD_TITLES[field], '/correct_case{"case_field": "' + field + '"}')
+        button(
+            say(language, f"field_titles.{field}"), '/correct_case{"case_field": "' + field + '"}'
+        )
         for field in FIELDS
     ]

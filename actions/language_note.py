@@ -1,26 +1,21 @@
-"""An honest English note for an English question the bot can only answer in Japanese (or not
-at all): said before the Japanese reply, with the number of the department that can help.
-Other languages get the Japanese reply as before, until their catalogs exist."""
+"""An honest English note for an English question the bot can only answer from a Japanese entry
+(or with Japanese choices): said before the Japanese text, with the number of the department
+that can help. Entries with English text are answered in English without a note; other
+languages get the Japanese reply as before, until their catalogs exist."""
 
 from __future__ import annotations
 
+import json
+
+from actions.language import conversation_language
 from actions.protocol import ActionResult, text
 from actions.registry import ActionContext
-from api.conversation.language import language_of
 from api.departments.repository import DepartmentRepository
 from api.faq.models import FaqEntry
 from api.i18n import translate
-from api.nlp.language import detect
 
 NOTED_LANGUAGES = frozenset({"en"})
-
-
-def conversation_language(ctx: ActionContext) -> str:
-    """The language of the message being answered, else the conversation's (a button's
-    payload says nothing), else Japanese."""
-    latest = ctx.tracker.latest_text or ""
-    found = None if latest.startswith("/") else detect(latest)
-    return found or language_of(ctx.session, ctx.tracker.sender_id) or "ja"
+CHOICE_INTENT = "/choose_faq"
 
 
 def _call_line(ctx: ActionContext, language: str, department_code: str | None) -> str | None:
@@ -30,20 +25,36 @@ def _call_line(ctx: ActionContext, language: str, department_code: str | None) -
     return translate(language, "note.call", department=department.name, phone=department.phone)
 
 
+def _japanese_choices(ctx: ActionContext, result: ActionResult) -> bool:
+    """Whether clarify choices include an entry without English text (shown in Japanese)."""
+    for response in result.responses:
+        for choice in response.get("buttons") or []:
+            payload = str(choice.get("payload", ""))
+            if not payload.startswith(CHOICE_INTENT):
+                continue
+            faq_id = json.loads(payload[len(CHOICE_INTENT) :] or "{}").get("faq_id")
+            entry = ctx.session.get(FaqEntry, faq_id) if faq_id else None
+            if entry is not None and not entry.answer_en:
+                return True
+    return False
+
+
 def with_language_note(ctx: ActionContext, result: ActionResult) -> ActionResult:
-    """`result` with the note first when the citizen writes English; unchanged otherwise."""
+    """`result` with the note first when the citizen writes English and the answer (or a
+    choice offered) is a Japanese entry's; unchanged otherwise (the bot's own texts are
+    already in the conversation's language)."""
     language = conversation_language(ctx)
     if language not in NOTED_LANGUAGES or not result.responses:
         return result
     slots = {e.get("name"): e.get("value") for e in result.events if e.get("event") == "slot"}
     answered = slots.get("last_faq_id")
     entry = ctx.session.get(FaqEntry, answered) if answered else None
-    if entry is not None:
+    if entry is not None and not entry.answer_en:
         note, department = "note.japanese_answer", entry.department_code
-    elif any(r.get("buttons") for r in result.responses) and slots.get("last_question"):
-        note, department = "note.japanese_choices", None  # clarify: Japanese questions to pick
+    elif entry is None and slots.get("last_question") and _japanese_choices(ctx, result):
+        note, department = "note.japanese_choices", None
     else:
-        note, department = "note.no_answer", None
+        return result
     department = department or ctx.knowledge.fallback_department
     call = _call_line(ctx, language, department)
     said = translate(language, note) + (f" {call}" if call else "")

@@ -13,7 +13,8 @@ from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from actions import messages
+from actions.language import reply_language
+from actions.messages import say
 from actions.protocol import ActionResult, button, slot_set, text
 from actions.registry import ActionContext, registry
 from api.cases.links import record_same_report
@@ -29,6 +30,7 @@ from api.routing import RoutingDecision
 SAME = "same_report"
 DIFFERENT = "different_report"
 MAX_OFFERED = 3
+NEARBY_STATUSES = ("new", "in_progress", "waiting_citizen")
 JAPAN = ZoneInfo("Asia/Tokyo")
 
 
@@ -55,33 +57,37 @@ def offer_nearby(
     found = nearby_open_cases(ctx.session, latitude, longitude, department)[:MAX_OFFERED]
     if not found:
         return None
-    department_name = _department_name(ctx, department)
-    lines = [messages.NEARBY_OFFER]
+    language = reply_language(ctx)
+    department_name = _department_name(ctx, department, language)
+    lines = [say(language, "nearby_offer")]
     buttons = []
     for index, nearby in enumerate(found, start=1):
         case = nearby.case
+        status = case.status if case.status in NEARBY_STATUSES else "in_progress"
         lines.append(
-            messages.NEARBY_LINE.format(
+            say(
+                language,
+                "nearby_line",
                 index=index,
                 what=_what(ctx, case.id) or department_name,
                 distance=max(10, round(nearby.distance_m / 10) * 10),
-                date=_date(case.created_at),
-                status=messages.NEARBY_STATUS.get(case.status, "対応中"),
+                date=_date(case.created_at, language),
+                status=say(language, f"nearby_status.{status}"),
             )
         )
         title = (
-            messages.NEARBY_SAME_ONE
+            say(language, "nearby_same_one")
             if len(found) == 1
-            else messages.NEARBY_SAME_OF.format(index=index)
+            else say(language, "nearby_same_of", index=index)
         )
         buttons.append(button(title, f'/{SAME}{{"case_number": "{case.case_number}"}}'))
-    buttons.append(button(messages.NEARBY_DIFFERENT, f"/{DIFFERENT}"))
+    buttons.append(button(say(language, "nearby_different"), f"/{DIFFERENT}"))
     return ActionResult(responses=[text("\n".join(lines), buttons)])
 
 
-def _date(moment: datetime) -> str:
+def _date(moment: datetime, language: str) -> str:
     local = moment.astimezone(JAPAN)
-    return f"{local.month}月{local.day}日"
+    return say(language, "date.month_day", month=local.month, day=local.day)
 
 
 def _what(ctx: ActionContext, case_id: int) -> str | None:
@@ -91,9 +97,9 @@ def _what(ctx: ActionContext, case_id: int) -> str | None:
     return category.name if category else None
 
 
-def _department_name(ctx: ActionContext, code: str | None) -> str:
+def _department_name(ctx: ActionContext, code: str | None, language: str) -> str:
     department = DepartmentRepository(ctx.session).get(code) if code else None
-    return department.name if department else "担当課"
+    return department.name if department else say(language, "nearby_department")
 
 
 @registry.register("action_link_same_report")
@@ -101,16 +107,19 @@ def link_same_report(ctx: ActionContext) -> ActionResult:
     """The citizen's report is the same as an open case: noted on that case, no new case."""
     from actions.cases import open_case_action, reset_case_slots
 
+    language = reply_language(ctx)
     number = find_case_number(ctx.tracker.latest_entity("case_number") or "")
     case = CaseRepository(ctx.session).by_number(number) if number else None
     if case is None or case.status == CaseStatus.resolved.value:
         opened = open_case_action(ctx)
-        return ActionResult(
-            responses=[text(messages.NEARBY_GONE), *opened.responses], events=opened.events
-        )
+        gone = say(language, "nearby_gone")
+        return ActionResult(responses=[text(gone), *opened.responses], events=opened.events)
     record_same_report(ctx.session, case, ctx.tracker.channel)
-    reply = messages.NEARBY_LINKED.format(
-        number=case.case_number, department=_department_name(ctx, case.department_code)
+    reply = say(
+        language,
+        "nearby_linked",
+        number=case.case_number,
+        department=_department_name(ctx, case.department_code, language),
     )
     return ActionResult(
         responses=[text(reply)],

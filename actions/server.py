@@ -8,13 +8,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 # Importing the handler modules registers their actions.
-from actions import asks, cases, faq, forms, messages  # noqa: F401
+from actions import asks, cases, faq, forms, language, messages  # noqa: F401
 from actions.protocol import ActionCall, ActionResult, text
 from actions.registry import ActionContext, registry
 from actions.tracker import Tracker
+from api.conversation.language import language_of
 from api.core.config import Settings, get_settings
 from api.core.db import get_session_factory, unit_of_work
 from api.core.errors import UnauthorizedError
@@ -56,4 +58,14 @@ def run_action(
         # The citizen gets an apology and a way forward; the details go to the log only
         # (the traceback carries no message text: handlers never put citizen text in errors).
         logger.exception("action %s failed for sender %s", call.next_action, call.sender_id)
-        return ActionResult(responses=[text(messages.APOLOGY)])
+        return ActionResult(responses=[text(_apology(factory, call.sender_id))])
+
+
+def _apology(factory: sessionmaker[Session], sender_id: str) -> str:
+    """The apology in the conversation's language (Japanese when the database cannot say)."""
+    try:
+        with unit_of_work(factory) as session:
+            language = language_of(session, sender_id)
+    except SQLAlchemyError:
+        language = None
+    return messages.say(language or "ja", "apology")

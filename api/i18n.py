@@ -32,7 +32,7 @@ def catalog(locale: str, domain: str = DOMAIN) -> dict[str, str]:
     return {str(m.id): str(m.string) for m in messages if m.id and m.string}
 
 
-def translate(locale: str, message_id: str, **params: str) -> str:
+def translate(locale: str, message_id: str, **params: object) -> str:
     """The text of `message_id` in `locale` (else the source language), filled with params.
     An id no catalog has is a programming error: KeyError."""
     text = catalog(locale).get(message_id) or catalog(SOURCE_LOCALE)[message_id]

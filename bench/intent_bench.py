@@ -3,7 +3,8 @@
     python -m bench.intent_bench [--model MODEL] [--output bench-results/intents.json]
 
 Runs in the bot environment (it loads the Rasa model). Every message of
-``bench/intents/heldout.yml`` (never in nlu_data/: a test checks it) is parsed by the full
+``bench/intents/heldout.yml`` and, for English, ``bench/intents/heldout_en.yml`` (never in
+nlu_data/: a test checks it) is parsed by the full
 NLU pipeline, preconditions and fallback included, as the running bot would. Side by side, in
 the same run, a baseline trained on the same nlu_data/ examples: a character 1–3-gram TF-IDF
 logistic regression (scikit-learn), i.e. what the training data alone gives without the
@@ -30,6 +31,7 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 HELDOUT = REPO / "bench" / "intents" / "heldout.yml"
+HELDOUT_EN = REPO / "bench" / "intents" / "heldout_en.yml"
 NLU_DATA = REPO / "nlu_data"
 # (true intent, predicted intent) pairs printed on their own
 CONFUSIONS = [
@@ -45,6 +47,12 @@ def load_heldout(path: Path = HELDOUT) -> dict[str, dict[str, list[str]]]:
     """{"clean"|"messy": {intent: [message, ...]}}"""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return {kind: {i: [str(m) for m in ms] for i, ms in data[kind].items()} for kind in data}
+
+
+def load_all_heldout() -> dict[str, dict[str, list[str]]]:
+    """The Japanese sets ("clean", "messy") and the English ones ("en clean", "en messy")."""
+    english = {f"en {kind}": by_intent for kind, by_intent in load_heldout(HELDOUT_EN).items()}
+    return {**load_heldout(HELDOUT), **english}
 
 
 def training_examples(nlu_dir: Path = NLU_DATA) -> list[tuple[str, str]]:
@@ -153,13 +161,12 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     logging.disable(logging.WARNING)
 
-    heldout = load_heldout()
+    heldout = load_all_heldout()
     examples = training_examples()
     models = [RasaModel(args.model), CharNgramBaseline(examples)]
     results = {m.name: evaluate(m.predict, heldout) for m in models}
-    n_clean = sum(map(len, heldout["clean"].values()))
-    n_messy = sum(map(len, heldout["messy"].values()))
-    print(f"intents: {len(examples)} training examples; held out {n_clean} clean, {n_messy} messy")
+    counts = ", ".join(f"{sum(map(len, heldout[k].values()))} {k}" for k in heldout)
+    print(f"intents: {len(examples)} training examples; held out {counts}")
     print("\n".join(report(results, heldout)))
     if args.misses:
         for kind in heldout:

@@ -25,6 +25,8 @@ class CityProfileIn(BaseModel):
     # emergency line of its own.
     emergency_phone: str | None = Field(default=None, max_length=40)
     privacy_notice: str = Field(default=DEFAULT_PRIVACY_NOTICE, min_length=1, max_length=300)
+    # The same notice in English, for English conversations (the Japanese one otherwise).
+    privacy_notice_en: str | None = Field(default=None, max_length=400)
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,10 @@ class CityProfile:
     name: str
     emergency_phone: str | None
     privacy_notice: str
+    privacy_notice_en: str | None = None
+
+    def notice(self, language: str) -> str:
+        return (self.privacy_notice_en if language == "en" else None) or self.privacy_notice
 
 
 class CityProfileError(ValueError):
@@ -54,6 +60,7 @@ def load_profile(city_dir: Path) -> CityProfile:
         name=profile.name,
         emergency_phone=profile.emergency_phone,
         privacy_notice=profile.privacy_notice.strip(),
+        privacy_notice_en=(profile.privacy_notice_en or "").strip() or None,
     )
 
 

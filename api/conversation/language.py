@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy.orm import Session
 
 from api.conversation.models import ConversationLanguage
 from api.core.types import utcnow
+
+_KANA = re.compile(r"[\u3041-\u309f\u30a1-\u30ff\uff66-\uff9d]")
+
+
+def heard(current: str | None, message: str, detected: str | None) -> str | None:
+    """The language `message` switches the conversation to (None: it stays). Kanji alone
+    (緑町3丁目, 住民票) is a name given in another language's conversation, not a switch to
+    Japanese: a Japanese sentence has kana."""
+    if detected == "ja" and current not in (None, "ja") and not _KANA.search(message):
+        return None
+    return detected
 
 
 def remember(session: Session, sender_id: str, language: str | None) -> str | None:

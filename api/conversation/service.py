@@ -17,17 +17,16 @@ from api.core.db import unit_of_work
 from api.core.errors import AppError
 from api.core.types import utcnow
 from api.handoff.service import route_to_case
+from api.i18n import translate
 from api.nlp import mask
 from api.nlp.language import detect
 from api.survey import service as survey
 
 logger = logging.getLogger(__name__)
 
-# Said when the bot produced nothing (an action failed inside Rasa, for example).
-NO_REPLY = (
-    "申し訳ありません。ただいま応答できませんでした。"
-    "もう一度お送りいただくか、しばらくしてからお試しください。"
-)
+# Said when the bot produced nothing (an action failed inside Rasa, for example), in the
+# conversation's language.
+NO_REPLY = translate("ja", "no_reply")
 
 
 # The masked log line of each message, written by one thread of its own after the answer:
@@ -78,26 +77,29 @@ class ConversationService:
 
     def _before_bot(
         self, sender: str, message: str, check: Callable[[Session], None] | None
-    ) -> list[ChatMessage] | None:
+    ) -> tuple[list[ChatMessage] | None, str | None]:
         """Everything the API does with a message before the bot sees it, in one short
         transaction and one trip to the thread pool: `check` (the web chat's token), the
-        conversation's language, then what answers instead of the bot: the survey (a survey
-        button, or a rating typed or a comment written while a survey waits for one), else a
-        live handoff (the message goes to the case; nothing is said). None: the bot answers.
-        The masked log line is written later, off the answer's path (`_log_later`)."""
+        conversation's language (it follows the message's, when the message shows one), then
+        what answers instead of the bot: the survey (a survey button, or a rating typed or a
+        comment written while a survey waits for one), else a live handoff (the message goes
+        to the case; nothing is said). Returns (that answer or None: the bot answers, the
+        conversation's language). The masked log line is written later (`_log_later`)."""
         # Before the transaction (no long work inside it); a button's payload ("/intent{…}")
         # is not the citizen's words and leaves the language as it was.
-        language = None if message.startswith("/") else detect(message)
+        detected = None if message.startswith("/") else detect(message)
         with unit_of_work(self._session_factory()) as session:
             if check is not None:
                 check(session)
-            conversation_language.remember(session, sender, language)
+            current = conversation_language.language_of(session, sender)
+            heard = conversation_language.heard(current, message, detected)
+            language = conversation_language.remember(session, sender, heard)
             answer = survey.handle_message(session, sender, message, utcnow())
             if answer is None:
                 said = route_to_case(session, sender, message)
                 if said is not None:  # a person is talking with the citizen: the bot is silent
                     answer = [ChatMessage(text=line) for line in said]
-        return answer
+        return answer, language
 
     async def active_form(self, sender: str) -> str | None:
         """The form the citizen is filling in (report_form …), or None, also when Rasa cannot
@@ -118,11 +120,11 @@ class ConversationService:
                 f"message has {len(message)} characters; at most {self._max_chars} are accepted "
                 f"(メッセージは{self._max_chars}文字以内でお送りください)"
             )
-        answer = await run_in_threadpool(self._before_bot, sender, message, check)
+        answer, language = await run_in_threadpool(self._before_bot, sender, message, check)
         try:
             if answer is not None:
                 return answer
             replies = [m for m in map(_to_message, await self._rasa.send(sender, message)) if m]
-            return replies or [ChatMessage(text=NO_REPLY)]
+            return replies or [ChatMessage(text=translate(language or "ja", "no_reply"))]
         finally:
             _log_later(sender, message)

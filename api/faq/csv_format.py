@@ -1,5 +1,7 @@
-"""The product's FAQ CSV format: id,question,answer,department,alternatives,tags,url
-(alternatives and tags separated by "|"). A bad row is reported with its line number and skipped.
+"""The product's FAQ CSV format: id,question,answer,department,alternatives,tags,url,
+question_en,answer_en (alternatives and tags separated by "|"; the English columns are optional,
+and an empty cell means the entry has no English text). A bad row is reported with its line
+number and skipped.
 `write_faq_csv` writes the same columns, so an export reads back as the same entries."""
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from pydantic import ValidationError
 from api.faq.schemas import FaqRecord
 
 COLUMNS = ("id", "question", "answer", "department", "alternatives", "tags", "url")
+# Optional: an entry's English text (absent from older exports; an empty cell is no text).
+ENGLISH_COLUMNS = ("question_en", "answer_en")
 REQUIRED = ("id", "question", "answer")
 LIST_SEPARATOR = "|"
 
@@ -97,6 +101,8 @@ def iter_faq_csv_lines(path: Path) -> Iterator[tuple[int, FaqRecord | RowError]]
                         alternatives=_split(row.get("alternatives")),
                         tags=_split(row.get("tags")),
                         url=(row.get("url") or "").strip() or None,
+                        question_en=row.get("question_en"),
+                        answer_en=row.get("answer_en"),
                     ),
                 )
             except ValidationError as exc:
@@ -114,7 +120,7 @@ def write_faq_csv(path: Path, records: Iterable[FaqRecord]) -> int:
     count = 0
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(COLUMNS)
+        writer.writerow((*COLUMNS, *ENGLISH_COLUMNS))
         for record in records:
             writer.writerow(
                 [
@@ -125,6 +131,8 @@ def write_faq_csv(path: Path, records: Iterable[FaqRecord]) -> int:
                     _join(record.alternatives),
                     _join(record.tags),
                     record.url or "",
+                    record.question_en or "",
+                    record.answer_en or "",
                 ]
             )
             count += 1

@@ -65,6 +65,8 @@ def _build(session: Session) -> Knowledge:
             alternatives=tuple(entry.alternatives or ()),
             tags=tuple(entry.tags or ()),
             learned=learned.get(entry.id, ()),
+            question_en=entry.question_en,
+            answer_en=entry.answer_en,
         )
         for entry in FaqRepository(session).all()
     ]

@@ -22,6 +22,9 @@ class FaqEntry(Base):
     alternatives: Mapped[list[str]] = mapped_column(JSON, default=list)
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     url: Mapped[str | None] = mapped_column(String(500))
+    # English text, when the city wrote one: English questions find these entries first.
+    question_en: Mapped[str | None] = mapped_column(Text)
+    answer_en: Mapped[str | None] = mapped_column(Text)
     # When staff last confirmed the content: set by every create, edit and import.
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=utcnow)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

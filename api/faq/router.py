@@ -48,6 +48,8 @@ class FaqIn(BaseModel):
     alternatives: list[str] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
     url: str | None = Field(default=None, max_length=500)
+    question_en: str | None = Field(default=None, description="the question in English")
+    answer_en: str | None = Field(default=None, description="the answer in English")
 
 
 class FaqList(BaseModel):

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class FaqRecord(BaseModel):
@@ -14,6 +14,14 @@ class FaqRecord(BaseModel):
     alternatives: list[str] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
     url: str | None = None
+    question_en: str | None = Field(default=None, description="the question in English")
+    answer_en: str | None = Field(default=None, description="the answer in English")
+
+    @field_validator("question_en", "answer_en")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        # An empty English cell or field means "no English text", not an empty answer.
+        return value.strip() or None if value is not None else None
 
 
 class FaqOut(FaqRecord):

@@ -21,7 +21,16 @@ from api.faq.search import decide
 Progress = Callable[[int, int], None]  # (entries done, entries in all)
 
 BATCH_SIZE = 500
-_FIELDS = ("question", "answer", "department_code", "alternatives", "tags", "url")
+_FIELDS = (
+    "question",
+    "answer",
+    "department_code",
+    "alternatives",
+    "tags",
+    "url",
+    "question_en",
+    "answer_en",
+)
 MAX_DEPARTMENT_CODE = 64
 
 
@@ -90,6 +99,8 @@ def _values(record: FaqRecord, department_code: str | None) -> dict[str, object]
         "alternatives": list(record.alternatives),
         "tags": list(record.tags),
         "url": record.url,
+        "question_en": record.question_en,
+        "answer_en": record.answer_en,
     }
 
 
@@ -187,6 +198,8 @@ def to_record(entry: FaqEntry) -> FaqRecord:
         alternatives=list(entry.alternatives or []),
         tags=list(entry.tags or []),
         url=entry.url,
+        question_en=entry.question_en,
+        answer_en=entry.answer_en,
     )
 
 

@@ -20,7 +20,10 @@ Action = Literal["decline", "skip"]
 _CASE_NUMBER = re.compile(r"^\d{4}-\d{6}$")
 _DIGIT = re.compile(r"^[1-5]$")
 # What a citizen types to say they have no comment (after NFKC, without spaces or 。).
-_NO_COMMENT = frozenset({"なし", "特になし", "ない", "特にない", "ありません", "特にありません"})
+_NO_COMMENT = frozenset(
+    {"なし", "特になし", "ない", "特にない", "ありません", "特にありません"}
+    | {"none", "nothing", "no", "nocomment", "nocomments", "nothanks", "n/a"}
+)
 
 
 class MalformedPayloadError(ValueError):
@@ -82,4 +85,4 @@ def typed_score(text: str) -> int | None:
 
 
 def says_no_comment(text: str) -> bool:
-    return _normalized(text) in _NO_COMMENT
+    return _normalized(text).lower() in _NO_COMMENT

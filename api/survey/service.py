@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from api.cases.models import Case, CaseEventKind
 from api.cases.service import SYSTEM_ACTOR, record_survey_event
 from api.channels.delivery import reachable
+from api.conversation.language import language_of
 from api.conversation.schemas import ChatMessage
 from api.nlp import mask
 from api.survey import messages, payload
@@ -57,7 +58,7 @@ def start_survey(session: Session, case: Case, now: datetime) -> ChatMessage | N
     record_survey_event(
         session, case, CaseEventKind.survey_sent, SYSTEM_ACTOR, {"channel": case.channel}, now
     )
-    return messages.bot_question(case.case_number)
+    return messages.bot_question(case.case_number, _language(session, case.sender_id, case))
 
 
 def handle_message(
@@ -114,12 +115,12 @@ def _answer_payload(
         .where(Case.case_number == answer.case_number, CaseSurvey.sender_id == sender)
     )
     if survey is None:  # another citizen's case, or none: the same answer for both
-        return [messages.text(messages.NOT_FOUND)]
+        return [messages.text(messages.say(_language(session, sender), "not_found"))]
     if SurveyStep(survey.step) in _OPEN:
         _expire_if_stale(session, survey, now)
     step = SurveyStep(survey.step)
     if step not in _OPEN:
-        return _closed(survey)
+        return _closed(session, survey)
     if answer.action == "decline":
         return _decline(session, survey, now)
     if answer.action == "skip":
@@ -158,11 +159,11 @@ def _rate(
         )
         following = messages.comment_question
     if not moved:
-        return _after_a_twin(survey)
+        return _after_a_twin(session, survey)
     case = _case(session, survey)
     data = {"target": step.value, "score": score}
     record_survey_event(session, case, CaseEventKind.survey_answered, CITIZEN, data, now)
-    return [following(case.case_number)]
+    return [following(case.case_number, _language(session, survey.sender_id, case))]
 
 
 def _finish_with_comment(
@@ -178,29 +179,37 @@ def _finish_with_comment(
         finished_at=now,
     )
     if not moved:
-        return _after_a_twin(survey)
+        return _after_a_twin(session, survey)
     # Whether there was a comment, never its text: histories and the audit log keep ratings.
     data = {"target": "comment", "commented": bool(masked)}
     case = _case(session, survey)
     record_survey_event(session, case, CaseEventKind.survey_answered, CITIZEN, data, now)
-    return [messages.text(messages.THANKS_FOR_COMMENT if masked else messages.THANKS)]
+    language = _language(session, survey.sender_id, case)
+    return [messages.text(messages.say(language, "thanks_for_comment" if masked else "thanks"))]
 
 
 def _decline(session: Session, survey: CaseSurvey, now: datetime) -> list[ChatMessage]:
     step = SurveyStep(survey.step)
     if not _advance(session, survey, step, step=SurveyStep.declined.value, finished_at=now):
-        return _after_a_twin(survey)
+        return _after_a_twin(session, survey)
     case = _case(session, survey)
     data = {"step": step.value}
     record_survey_event(session, case, CaseEventKind.survey_declined, CITIZEN, data, now)
-    return [messages.text(messages.DECLINED)]
+    language = _language(session, survey.sender_id, case)
+    return [messages.text(messages.say(language, "declined"))]
 
 
 def _unreadable(session: Session, sender: str, now: datetime) -> list[ChatMessage]:
+    language = _language(session, sender)
     survey = active_survey(session, sender, now)
     if survey is None:
-        return [messages.text(messages.NOT_FOUND)]
-    return [messages.text(messages.UNREADABLE), _question(session, survey)]
+        return [messages.text(messages.say(language, "not_found"))]
+    return [messages.text(messages.say(language, "unreadable")), _question(session, survey)]
+
+
+def _language(session: Session, sender: str | None, case: Case | None = None) -> str:
+    """The survey's language: the conversation's now, else the case's, else Japanese."""
+    return language_of(session, sender) or (case.language if case else None) or "ja"
 
 
 # -- states ---------------------------------------------------------------------------------------
@@ -235,27 +244,29 @@ def _expire_if_stale(session: Session, survey: CaseSurvey, now: datetime) -> boo
     return survey.step == SurveyStep.expired.value
 
 
-def _closed(survey: CaseSurvey) -> list[ChatMessage]:
+def _closed(session: Session, survey: CaseSurvey) -> list[ChatMessage]:
+    language = _language(session, survey.sender_id, _case(session, survey))
     if survey.step == SurveyStep.expired.value:
         days = SURVEY_LIFETIME.days
-        return [messages.text(messages.EXPIRED.format(days=days))]
-    return [messages.text(messages.ALREADY_FINISHED)]
+        return [messages.text(messages.say(language, "expired", days=days))]
+    return [messages.text(messages.say(language, "already_finished"))]
 
 
-def _after_a_twin(survey: CaseSurvey) -> list[ChatMessage]:
+def _after_a_twin(session: Session, survey: CaseSurvey) -> list[ChatMessage]:
     """A concurrent delivery of the same answer moved the survey first: stay quiet while it
     goes on (the twin sent the next question), say so briefly once it is over."""
-    return [] if SurveyStep(survey.step) in _OPEN else _closed(survey)
+    return [] if SurveyStep(survey.step) in _OPEN else _closed(session, survey)
 
 
 def _question(session: Session, survey: CaseSurvey) -> ChatMessage:
-    number = _case(session, survey).case_number
+    case = _case(session, survey)
+    language = _language(session, survey.sender_id, case)
     step = SurveyStep(survey.step)
     if step == SurveyStep.bot:
-        return messages.bot_question(number)
+        return messages.bot_question(case.case_number, language)
     if step == SurveyStep.staff:
-        return messages.staff_question(number)
-    return messages.comment_question(number)
+        return messages.staff_question(case.case_number, language)
+    return messages.comment_question(case.case_number, language)
 
 
 def _case(session: Session, survey: CaseSurvey) -> Case:

@@ -208,3 +208,33 @@ def test_pipeline_with_the_tokenizer_passes_rasa_validation() -> None:
     )
 
     rasa.engine.validation.validate(model_configuration)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected_tokens", "expected_lemmas"),
+    [
+        (
+            "Streetlights aren't working",
+            ["Streetlights", "aren't", "working"],
+            ["streetlight", "aren't", "working"],
+        ),
+        (
+            "The city's Garbage Bags?",
+            ["The", "city's", "Garbage", "Bags", "?"],
+            ["the", "city", "garbage", "bag", "?"],
+        ),
+        ("pothole at 緑町", ["pothole", "at", "緑町"], ["pothole", "at", "ミドリチョウ"]),
+    ],
+)
+def test_english_words_are_whole_tokens_with_lowercased_lemmas(
+    create_tokenizer: CreateTokenizer,
+    text: str,
+    expected_tokens: list[str],
+    expected_lemmas: list[str],
+) -> None:
+    tokens = create_tokenizer().tokenize(Message(data={TEXT: text}), attribute=TEXT)
+
+    assert [t.text for t in tokens] == expected_tokens
+    assert [t.lemma for t in tokens] == expected_lemmas
+    assert all(text[t.start : t.end] == t.text for t in tokens)
+    assert tokens[0].data == {"pos": "英単語", "pos2": "英単語", "reading": None}

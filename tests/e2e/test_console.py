@@ -143,7 +143,7 @@ def test_faq_edit_is_answered_at_once(citizen: Page, console: Page, admin_accoun
     console.get_by_label("担当課で絞り込み").select_option(label="中央図書館")
     console.get_by_role("button", name="M0099 を編集").click()
     editor = console.get_by_role("form", name="FAQ M0099 の編集")
-    editor.get_by_label("回答").fill("本は1人20冊まで、3週間借りられます。（編集済み）")
+    editor.get_by_label("回答", exact=True).fill("本は1人20冊まで、3週間借りられます。（編集済み）")
     editor.get_by_role("button", name="保存").click()
     expect(console.get_by_role("status")).to_contain_text("保存しました")
 
@@ -158,6 +158,28 @@ def test_faq_edit_is_answered_at_once(citizen: Page, console: Page, admin_accoun
         choice.click()
     expect(bot_messages(citizen).last).to_have_text(
         re.compile(r"本は1人20冊まで、3週間借りられます。（編集済み）")
+    )
+
+
+def test_faq_english_text_is_edited_and_answers_english_questions(
+    citizen: Page, console: Page, admin_account: str
+) -> None:
+    sign_in(console, admin_account)
+    console.get_by_role("link", name="FAQの管理").click()
+    console.get_by_label("担当課で絞り込み").select_option(label="市民課")
+    console.get_by_role("button", name="M0021 を編集").click()
+    editor = console.get_by_role("form", name="FAQ M0021 の編集")
+    editor.get_by_label("質問（英語・任意）").fill("Where do I submit a marriage registration?")
+    editor.get_by_label("回答（英語・任意）").fill(
+        "Submit a marriage registration at the Citizens Division, any day. (edited)"
+    )
+    editor.get_by_role("button", name="保存").click()
+    expect(console.get_by_role("status")).to_contain_text("保存しました")
+
+    open_chat_with_keyboard(citizen)
+    ask(citizen, "Where can I hand in a marriage registration?")
+    expect(bot_messages(citizen).last).to_have_text(
+        re.compile(r"Submit a marriage registration at the Citizens Division, any day")
     )
 
 

@@ -54,7 +54,8 @@ def test_an_english_browser_gets_the_widget_in_english(browser: Browser, stack: 
         expect(welcome.locator(".text")).to_have_attribute("lang", "en")
         expect(page.get_by_label(EN["widget.language"])).to_have_value("en")
 
-        say(page, EN, "How do I dispose of large garbage?")
+        # An entry without English text: the English note, then the Japanese answer
+        say(page, EN, "Where do I get 戸籍謄本?")
         expect(bot_messages(page)).to_have_count(3)  # welcome, the English note, the answer
         expect(bot_messages(page).nth(1).locator(".text")).to_have_attribute("lang", "en")
         expect(bot_messages(page).nth(2).locator(".text")).to_have_attribute("lang", "ja")

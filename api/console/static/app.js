@@ -380,13 +380,14 @@
         id: suggested ? "S" + new Date().toISOString().replace(/\D/g, "").slice(0, 14) : "",
         question: suggested || "", answer: "",
         department: params.get("suggested_department") || department || null,
-        alternatives: [], tags: [], url: null
+        alternatives: [], tags: [], url: null, question_en: null, answer_en: null
       };
       var form = h("form", { class: "card", "aria-labelledby": "faq-edit-title", onsubmit: function (event) {
         event.preventDefault();
         var e = form.elements;
         var body = { question: e.question.value, answer: e.answer.value, department: e.department.value || null,
-          alternatives: lines(e.alternatives.value), tags: entry.tags, url: entry.url };
+          alternatives: lines(e.alternatives.value), tags: entry.tags, url: entry.url,
+          question_en: e.question_en.value.trim() || null, answer_en: e.answer_en.value.trim() || null };
         // The bot's knowledge is rebuilt before the save returns (seconds on a large FAQ):
         // say so, and keep a second click from sending it twice.
         var submit = form.querySelector("button[type=submit]");
@@ -403,6 +404,9 @@
         h("label", { for: "faq-question", text: "質問" }), h("input", { id: "faq-question", name: "question", value: entry.question, required: true }),
         h("label", { for: "faq-answer", text: "回答" }), h("textarea", { id: "faq-answer", name: "answer", required: true, text: entry.answer }),
         h("label", { for: "faq-alternatives", text: "言い換え（1行に1つ）" }), h("textarea", { id: "faq-alternatives", name: "alternatives", text: (entry.alternatives || []).join("\n") }),
+        // English text (optional): English questions are answered with it first.
+        h("label", { for: "faq-question-en", text: "質問（英語・任意）" }), h("input", { id: "faq-question-en", name: "question_en", lang: "en", value: entry.question_en || "" }),
+        h("label", { for: "faq-answer-en", text: "回答（英語・任意）" }), h("textarea", { id: "faq-answer-en", name: "answer_en", lang: "en", text: entry.answer_en || "" }),
         h("label", { for: "faq-department", text: "担当課" }),
         h("select", { id: "faq-department", name: "department" }, h("option", { value: "", text: "なし" }),
           departments.map(function (d) { return h("option", { value: d.code, text: d.name, selected: d.code === entry.department }); })),

@@ -19,6 +19,9 @@ class FaqDocument:
     # Citizens' phrasings confirmed as meaning this entry (learned from their choices); the
     # search treats them like listed alternatives.
     learned: tuple[str, ...] = ()
+    # The entry's English text, when the city wrote one (api/faq/english.py searches it).
+    question_en: str | None = None
+    answer_en: str | None = None
 
     @property
     def wordings(self) -> tuple[str, ...]:

@@ -54,6 +54,19 @@ def test_the_language_follows_the_citizen(
     assert _language(session_factory) == "ko"
 
 
+def test_a_place_name_in_kanji_does_not_switch_an_english_conversation(
+    conversation: ConversationService, session_factory: sessionmaker[Session]
+) -> None:
+    _say(conversation, "The streetlight near my house is broken")
+    _say(conversation, "緑町3丁目")  # the answer to "Where is it?"
+    _say(conversation, "住民票")
+    assert _language(session_factory) == "en"
+    _say(conversation, "緑町3丁目の街灯です")  # a Japanese sentence (kana): a switch
+    assert _language(session_factory) == "ja"
+    _say(conversation, "市役所")  # kanji in a Japanese conversation: still Japanese
+    assert _language(session_factory) == "ja"
+
+
 def test_a_case_opened_in_the_conversation_carries_its_language(
     conversation: ConversationService,
     session_factory: sessionmaker[Session],

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from api.faq.csv_format import (
     COLUMNS,
+    ENGLISH_COLUMNS,
     read_faq_csv,
     read_faq_csv_lines,
     write_faq_csv,
@@ -90,7 +91,7 @@ def test_export_reads_back_as_the_same_entries(tmp_path: Path) -> None:
     path = tmp_path / "out.csv"
     assert write_faq_csv(path, entries) == 2
     text = path.read_text(encoding="utf-8")
-    assert text.startswith(HEADER + "\n") and "\r" not in text
+    assert text.startswith(f"{HEADER},{','.join(ENGLISH_COLUMNS)}\n") and "\r" not in text
     records, errors = read_faq_csv(path)
     assert errors == [] and records == entries
 
@@ -100,3 +101,27 @@ def test_a_separator_inside_an_element_does_not_split_it(tmp_path: Path) -> None
     write_faq_csv(path, [FaqRecord(id="C", question="q", answer="a", tags=["a|b"])])
     records, _ = read_faq_csv(path)
     assert records[0].tags == ["a｜b"]
+
+
+def test_english_columns_are_read_written_and_optional(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        f"{HEADER},{','.join(ENGLISH_COLUMNS)}\n"
+        "E1,粗大ごみの出し方,申込制です。,waste,,,,"
+        'How do I put out large garbage?,"Apply first.\nThen buy a ticket."\n'
+        "E2,住民票,市民課で。,residents,,,,,\n",
+    )
+    records, errors = read_faq_csv(path)
+    assert errors == []
+    assert (records[0].question_en, records[0].answer_en) == (
+        "How do I put out large garbage?",
+        "Apply first.\nThen buy a ticket.",
+    )
+    assert (records[1].question_en, records[1].answer_en) == (None, None)
+    out = tmp_path / "out.csv"
+    write_faq_csv(out, records)
+    assert read_faq_csv(out) == (records, [])
+    # a city's older export without the English columns still reads
+    old = write(tmp_path, "id,question,answer\nO1,質問,回答\n")
+    (record,), _ = read_faq_csv(old)
+    assert record.question_en is None and record.answer_en is None

@@ -128,3 +128,17 @@ def test_each_entry_has_the_line_of_its_key(tmp_path: Path) -> None:
     )
     records, lines, errors = read_faq_json_lines(path)
     assert [r.id for r in records] == ["a", "b"] and lines == [2, 4] and errors == []
+
+
+def test_an_object_entry_may_carry_english_text(tmp_path: Path) -> None:
+    path = tmp_path / "english.json"
+    entry = {
+        "question": "粗大ごみ",
+        "answer": "申込制です。",
+        "question_en": "Oversized garbage",
+        "answer_en": "Apply first.",
+    }
+    path.write_text(json.dumps({"E1": entry}, ensure_ascii=False), encoding="utf-8")
+    (record,), errors = read_faq_json(path)
+    assert errors == []
+    assert (record.question_en, record.answer_en) == ("Oversized garbage", "Apply first.")

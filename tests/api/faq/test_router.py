@@ -21,6 +21,8 @@ NEW = {
     "alternatives": ["犬を飼い始めた"],
     "tags": ["ペット"],
     "url": "https://www.city.midorino.example/pet",
+    "question_en": "Where do I register my dog?",
+    "answer_en": "Dog registration is done at the environmental health counter.",
 }
 
 
@@ -69,6 +71,21 @@ def test_create_update_delete(client: TestClient, seeded: Session, auth: dict[st
     assert updated.status_code == 200 and updated.json()["department"] == "residents"
     assert client.delete("/api/v1/faq/F9", headers=auth).status_code == 204
     assert client.get("/api/v1/faq/F9", headers=auth).status_code == 404
+
+
+def test_english_text_is_optional_and_blank_means_none(
+    client: TestClient, seeded: Session, auth: dict[str, str]
+) -> None:
+    body = {k: v for k, v in NEW.items() if k not in ("question_en", "answer_en")}
+    created = client.post("/api/v1/faq", json=body, headers=auth)
+    assert created.status_code == 201
+    assert created.json()["question_en"] is None and created.json()["answer_en"] is None
+    content = {k: v for k, v in NEW.items() if k != "id"}
+    blank = client.put("/api/v1/faq/F9", json={**content, "answer_en": "  "}, headers=auth)
+    assert blank.status_code == 200 and blank.json()["answer_en"] is None
+    assert blank.json()["question_en"] == "Where do I register my dog?"
+    read = client.get("/api/v1/faq/F9", headers=auth).json()
+    assert read["question_en"] == "Where do I register my dog?" and read["answer_en"] is None
 
 
 def test_precise_client_errors(client: TestClient, seeded: Session, auth: dict[str, str]) -> None:
