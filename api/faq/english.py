@@ -192,8 +192,40 @@ def decide_english(
     found = english_index(index).decide(query)
     if found is not None:
         return found
-    if meaning_search is not None:
+    if meaning_search is not None:  # an injected search (another deployment's): its top hit
         hits = list(meaning_search(query, 1))
         if hits:
             return EnglishDecision("answer", hits[:1], english=False)
-    return None
+        return None
+    return meaning_decision(index, query)
+
+
+# The index's own meaning search (sentence encoders, api/faq/search/meaning.py) over Japanese
+# entries. e5's cosines crowd together (0.76-0.91 for any question, in scope or not); USE's
+# spread: on English questions about the demo city's Japanese-only entries, the right entry had
+# a USE cosine of 0.34-0.59, questions outside the city's business (weather, stocks, flights,
+# sport) 0.21-0.28. So USE gates, and an answer needs every encoder to put the same entry first
+# (in those questions, agreement was right 8 times of 8, and never happened outside).
+MEANING_GATE = {"use": 0.33}  # encoder view -> least top cosine for anything to be offered
+MEANING_ANSWER = {"use": 0.35}  # … for an answer (with all views agreeing)
+
+
+def meaning_decision(index: FaqIndex, query: str) -> EnglishDecision | None:
+    """A Japanese entry found by meaning for a question in another language: an answer when
+    every encoder puts it first and it is near enough, choices when something is near, else
+    None. None too without a gating encoder: e5 alone cannot tell in scope from out."""
+    if not index.meaning or not any(kind in index.meaning for kind in MEANING_GATE):
+        return None
+    views = index.meaning_scores(query)
+    hits = index.search_by_meaning(query, MAX_CHOICES)
+    if not hits:
+        return None
+    tops = {kind: float(np.max(scores)) for kind, scores in views.items()}
+    if any(tops[kind] < least for kind, least in MEANING_GATE.items() if kind in tops):
+        return None
+    first = hits[0].faq_id
+    agree = all(index.documents[int(np.argmax(v))].faq_id == first for v in views.values())
+    near = all(tops[kind] >= least for kind, least in MEANING_ANSWER.items() if kind in tops)
+    if len(views) > 1 and agree and near:
+        return EnglishDecision("answer", hits[:1], english=False)
+    return EnglishDecision("clarify", hits, english=False)

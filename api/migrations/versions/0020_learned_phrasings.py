@@ -1,7 +1,7 @@
 """learned phrasings of FAQ entries and the conversations that confirmed them
 
 Revision ID: 0020
-Revises: 0018
+Revises: 0019
 Create Date: 2026-12-06 12:00:00.000000
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import api.core.types
 
 revision = "0020"
-down_revision = "0018"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 
