@@ -11,8 +11,8 @@ from actions.messages import say
 from actions.protocol import ActionResult, button, slot_set, text
 from actions.registry import ActionContext, registry
 from api.departments.repository import DepartmentRepository
-from api.faq.learning_chat import learn_choice, learn_helpful, unlearn_unhelpful
 from api.faq.english import MeaningSearch, decide_english
+from api.faq.learning_chat import learn_choice, learn_helpful, unlearn_unhelpful
 from api.faq.models import FaqEntry
 from api.faq.search import FaqDocument, decide
 from api.feedback.service import record_answer, record_feedback

@@ -215,7 +215,8 @@ def remove_phrasing(
     staff: CurrentAdmin,
 ) -> Response:
     """Remove a wrong phrasing: the search stops using it as soon as the knowledge is rebuilt
-    (in the background, seconds), and it is never learned again. Administrators only: they are who edit the FAQ in the console."""
+    (in the background, seconds), and it is never learned again. Administrators only: they
+    are who edit the FAQ in the console."""
     before = PhrasingOut.model_validate(learning.get(session, faq_id, phrasing_id))
     removed = PhrasingOut.model_validate(
         learning.remove(session, faq_id=faq_id, phrasing_id=phrasing_id, actor=staff.name)

@@ -67,7 +67,5 @@ def test_what_is_not_the_citys_business_finds_nothing(demo_index: FaqIndex, ques
 
 
 def test_without_a_gating_encoder_nothing_is_guessed(demo_index: FaqIndex) -> None:
-    e5_only = FaqIndex.build(
-        list(demo_index.documents), meaning={"e5": demo_index.meaning["e5"]}
-    )
+    e5_only = FaqIndex.build(list(demo_index.documents), meaning={"e5": demo_index.meaning["e5"]})
     assert meaning_decision(e5_only, "I lost my My Number card") is None
