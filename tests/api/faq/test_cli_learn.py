@@ -45,10 +45,10 @@ def test_pairs_are_learned_at_once_and_counted(
     before = tmp_path / "before.json"
     queries = write_json(tmp_path / "q.json", {"sofa": "ソファーとベッドを処分したい"})
     assert main(["faq", "answer", "--queries", str(queries), "--output", str(before)]) == 0
-    # answered with the entry on household appliances: the city's old chatbot knew better
-    assert json.loads(before.read_text("utf-8"))["sofa"] == {
+    # not answered with the large-garbage entry: the city's old chatbot knew better
+    assert json.loads(before.read_text("utf-8"))["sofa"] != {
         "decision": "answer",
-        "faq_ids": ["M0006"],
+        "faq_ids": ["M0001"],
     }
     capsys.readouterr()
 

@@ -32,14 +32,16 @@ def test_simultaneous_confirmations_count_once_each(fresh_database_url: str) -> 
     with unit_of_work(factory) as session:
         index = KnowledgeCache().get(session).index
 
-    start = threading.Barrier(len(SENDERS))
+    # The threads start their transactions at the same moment (on SQLite a write transaction
+    # waits for the one before it; on PostgreSQL they overlap). A timeout: never a hang.
+    start = threading.Barrier(len(SENDERS), timeout=60)
     errors: list[BaseException] = []
 
     def confirm(sender: str, barrier: threading.Barrier | None = None) -> None:
         try:
+            if barrier is not None:
+                barrier.wait()
             with unit_of_work(factory) as session:
-                if barrier is not None:
-                    barrier.wait()
                 learning.confirm(
                     session,
                     index,
@@ -65,7 +67,7 @@ def test_simultaneous_confirmations_count_once_each(fresh_database_url: str) -> 
         for thread in threads:
             thread.start()
         for thread in threads:
-            thread.join()
+            thread.join(timeout=120)
         check()
         for sender in SENDERS:  # each one retried, as Rasa may: nothing changes
             confirm(sender)
