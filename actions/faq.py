@@ -210,14 +210,15 @@ def _clarify(ctx: ActionContext, question: str, faq_ids: list[str]) -> ActionRes
 def feedback(ctx: ActionContext) -> ActionResult:
     tracker = ctx.tracker
     helpful = tracker.latest_intent == "feedback_helpful"
+    faq_id = tracker.slot("last_faq_id")
     record_feedback(
         ctx.session,
         message_key=_message_key(ctx),
         sender_id=tracker.sender_id,
-        faq_id=tracker.slot("last_faq_id"),
+        faq_id=faq_id,
         helpful=helpful,
     )
-    faq_id = tracker.slot("last_faq_id")
+    # The answer's feedback teaches (役に立った) or unteaches (役に立たなかった) its question.
     if faq_id and helpful:
         learn_helpful(
             ctx.session,

@@ -180,7 +180,10 @@ def _faq_learn(args: argparse.Namespace) -> int:
         return 2
     upgrade_database(get_settings().database_url)
     with unit_of_work() as session:
-        report = import_pairs(session, knowledge_cache.get(session).index, pairs)
+        index = knowledge_cache.get(session).index
+        report = import_pairs(
+            session, index, pairs, progress=None if args.quiet else _progress("learning")
+        )
     print(f"learned from {path}: {report.summary()}")
     return 0
 
@@ -295,6 +298,7 @@ def build_parser() -> argparse.ArgumentParser:
     learn.add_argument(
         "--pairs", required=True, metavar="FILE.json", help='{"question": "faq_id", ...}'
     )
+    learn.add_argument("--quiet", action="store_true", help="no progress on stderr")
     learn.set_defaults(run=_faq_learn)
     search = faq_commands.add_parser("search", help="the best FAQ entries for questions")
     _add_query_arguments(search, top=True)

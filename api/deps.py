@@ -22,9 +22,12 @@ from api.staff.session import (
 # Paging offsets beyond this are refused (422): larger numbers would overflow the database.
 MAX_OFFSET = 1_000_000_000
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# The request's unit of work commits when the route returns, before the response is sent
+# (scope "function"): a client never sees a success that is not yet committed, and its next
+# request, whose reads no longer wait for writers, reads what it wrote.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 # Routes that only read: on SQLite they never wait for a writer.
-ReadSessionDep = Annotated[Session, Depends(get_read_session)]
+ReadSessionDep = Annotated[Session, Depends(get_read_session, scope="function")]
 FactoryDep = Annotated[sessionmaker[Session], Depends(get_session_factory)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 

@@ -15,7 +15,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from api.faq.search.decision import DEFAULT_THRESHOLDS, FEATURES, Signals
+from api.faq.search.decision import ANSWER_MODEL, DEFAULT_THRESHOLDS, FEATURES, Signals
 
 Figures = Callable[..., dict[str, float]]
 RIDGE = 1.0  # L2 penalty of the logistic fit (on standardised features)
@@ -31,12 +31,15 @@ def fit_model(
     """Logistic regression (Newton steps, ridge) on the training questions; raw-unit
     coefficients for decision.ANSWER_MODEL."""
     rows = [q for q in qids if sigs[q].hits and sigs[q].features]
+    labels = {_right(sigs[q], qrels.get(q, {})) for q in rows}
+    if len(rows) < len(FEATURES) + 2 or len(labels) < 2:  # too few to learn: the product's
+        return dict(ANSWER_MODEL)
     x = np.array([[sigs[q].features.get(f, 0.0) for f in FEATURES] for q in rows], dtype=float)
     y = np.array([_right(sigs[q], qrels.get(q, {})) for q in rows])
     mean, std = x.mean(axis=0), x.std(axis=0) + 1e-9
     xs = np.column_stack([np.ones(len(rows)), (x - mean) / std])
     w = np.zeros(xs.shape[1])
-    penalty = RIDGE * np.diag([0.0] + [1.0] * len(FEATURES))
+    penalty = RIDGE * np.diag([1e-6] + [1.0] * len(FEATURES))
     for _ in range(50):
         p = 1.0 / (1.0 + np.exp(-xs @ w))
         grad = xs.T @ (p - y) + penalty @ w
@@ -58,13 +61,14 @@ def cross_validate(
     seed: int = 0,
 ) -> dict[str, object]:
     qids = sorted(sigs)
+    folds = max(1, min(folds, len(qids) // 2))
     order = list(np.random.default_rng(seed).permutation(len(qids)))
     grid = [round(float(t), 3) for t in np.arange(0.3, 0.991, 0.01)]
     models, thresholds = [], []
     held_answered = held_correct = clarified = clarify_ok = 0.0
     for k in range(folds):
         test = [qids[i] for j, i in enumerate(order) if j % folds == k]
-        train = [qids[i] for j, i in enumerate(order) if j % folds != k]
+        train = [qids[i] for j, i in enumerate(order) if j % folds != k] or test
         model = fit_model(sigs, qrels, train)
         choice, cover = grid[-1], -1.0
         for t in grid:
@@ -80,7 +84,7 @@ def cross_validate(
         held_correct += f["answer_precision"] * f["answer_coverage"] * len(test)
         clarified += f["clarify_share"] * len(test)
         clarify_ok += f["clarify_useful"] * f["clarify_share"] * len(test)
-    mean_model = {key: float(np.mean([m[key] for m in models])) for key in models[0]}
+    mean_model = {key: float(np.mean([m[key] for m in models])) for key in ANSWER_MODEL}
     return {
         "fold_thresholds": thresholds,
         "median_answer_probability": float(np.median(thresholds)),

@@ -557,7 +557,7 @@ def format_lines(result: dict[str, object]) -> list[str]:
             f"{rule['fold_thresholds']}, mean model {rule['mean_model']}"
         )
     curve = result.get("learning_curve")
-    if isinstance(curve, dict):
+    if isinstance(curve, dict) and curve["mean"]:
         mean = curve["mean"]
         lines.append(
             "learning curve (5 folds: learned = the other folds' questions -> grade-2 entries)"

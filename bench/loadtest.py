@@ -250,6 +250,9 @@ def stack(work: Path) -> Iterator[tuple[str, str]]:
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{api_port}/webhook",
         "ACTION_ENDPOINT_TOKEN": secrets.token_urlsafe(24),
         "RASA_AUTH_TOKEN": secrets.token_urlsafe(24),
+        # The API waits for Rasa as long as this client waits on either path: otherwise an
+        # overloaded run counts the API's 503 (after 20 s) as errors where Rasa alone answers.
+        "RASA_TIMEOUT_SECONDS": str(REQUEST_TIMEOUT),
         "TRACKER_STORE_DIALECT": "sqlite",
         "TRACKER_STORE_URL": f"sqlite:///{work / 'rasa-tracker.db'}",
         "LOCK_STORE_TYPE": "in_memory",

@@ -91,6 +91,9 @@ def learning_curve(
     """Per held-out fold: figures without learning and after learning from the other folds.
     `evaluate(index, subset)` returns the figures of an index on a subset of the queries."""
     qids = sorted(q for q in queries if qrels.get(q))
+    folds = min(folds, len(qids) // 2)
+    if folds < 2:  # too few judged questions to hold any out
+        return {"folds": [], "mean": {}}
     order = list(np.random.default_rng(seed).permutation(len(qids)))
     encoders = default_encoders()
     engine = build_engine(url)

@@ -5,6 +5,7 @@ row is counted and skipped, never fatal; a file that is not a JSON object is an 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,10 +54,18 @@ def read_pairs(path: Path) -> dict[str, object]:
     return data
 
 
-def import_pairs(session: Session, index: FaqIndex, pairs: dict[str, object]) -> LearnReport:
+def import_pairs(
+    session: Session,
+    index: FaqIndex,
+    pairs: dict[str, object],
+    progress: Callable[[int, int], None] | None = None,
+) -> LearnReport:
+    """Learns each pair; `progress(done, total)` after each (masking takes a while per row)."""
     report = LearnReport()
     known_ids = set(session.scalars(select(FaqEntry.id)))
-    for question, faq_id in pairs.items():
+    for done, (question, faq_id) in enumerate(pairs.items(), start=1):
+        if progress is not None:
+            progress(done, len(pairs))
         if not isinstance(faq_id, str) or faq_id not in known_ids:
             report.unknown_faq += 1
             continue

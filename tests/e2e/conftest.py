@@ -55,6 +55,17 @@ def _wait_healthy(url: str, processes: list[subprocess.Popen], logs: list[Path])
     raise RuntimeError(f"the stack did not become healthy in {STARTUP_SECONDS}s\n{tails}")
 
 
+def wait_knowledge_fresh(api_url: str, timeout: float = 120.0) -> None:
+    """After an FAQ edit: until the bot answers with it (the knowledge is rebuilt in the
+    background; /health says "rebuilding" until then)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if httpx.get(f"{api_url}/health", timeout=10).json().get("knowledge") == "fresh":
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"the knowledge was not rebuilt within {timeout} s")
+
+
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     assert MODEL.exists(), "train the model first: make train"

@@ -19,7 +19,7 @@ from api.staff.models import StaffRole
 from api.staff.service import add_staff
 from tests.api.metrics.scenario import Clock, build
 from tests.e2e.browser import open_page
-from tests.e2e.conftest import Stack
+from tests.e2e.conftest import Stack, wait_knowledge_fresh
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "dashboard-test-password-1"
@@ -119,6 +119,7 @@ def test_an_unanswered_question_becomes_an_faq_entry_in_two_clicks(
     admin.get_by_label("回答", exact=True).fill("公園の遊具の破損は公園緑地課にご連絡ください。")
     admin.get_by_role("button", name="保存").click()  # click 2
     expect(admin.get_by_text("保存しました")).to_be_visible()
+    wait_knowledge_fresh(stack.api_url)  # built in the background, seconds after the save
     found = httpx.post(
         f"{stack.api_url}/api/v1/faq/search",
         json={"query": "公園の遊具が壊れていて危ないです", "top": 1},

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import socket
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 
 from api.conversation.rasa_client import RasaClient, replica_order
 from tests.e2e.conftest import Stack
@@ -37,5 +38,7 @@ def test_a_conversation_fails_over_to_a_replica_that_is_up(stack: Stack) -> None
         finally:
             await client.close()
 
-    replies = asyncio.run(converse())
+    # The browser tests' Playwright runs an event loop in this thread: a thread of its own.
+    with ThreadPoolExecutor(1) as pool:
+        replies = pool.submit(asyncio.run, converse()).result()
     assert any("みどり野市" in (reply.get("text") or "") for reply in replies)

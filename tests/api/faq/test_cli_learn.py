@@ -54,7 +54,8 @@ def test_pairs_are_learned_at_once_and_counted(
 
     pairs = write_json(tmp_path / "pairs.json", PAIRS)
     assert main(["faq", "learn", "--pairs", str(pairs)]) == 0
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
+    assert f"learning: {len(PAIRS)}/{len(PAIRS)} (100%)" in err
     assert (
         "2 added, 0 already known, 2 unknown FAQ id, 1 empty, 1 not learned (own_wording), "
         "1 not learned (too_long), 1 not learned (vague)"
@@ -72,7 +73,7 @@ def test_pairs_are_learned_at_once_and_counted(
         "faq_ids": ["M0001"],
     }
 
-    assert main(["faq", "learn", "--pairs", str(pairs)]) == 0  # again: nothing new
+    assert main(["faq", "learn", "--pairs", str(pairs), "--quiet"]) == 0  # again: nothing new
     assert "0 added, 2 already known" in capsys.readouterr().out
     assert count(scratch_database, "SELECT count(*) FROM learned_phrasings") == 2
 
