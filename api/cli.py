@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from api.cases.cli import add_case_commands
 from api.core.config import get_settings
-from api.core.db import unit_of_work
+from api.core.db import get_sessionmaker, unit_of_work
 from api.core.migrate import upgrade_database
 from api.metrics.cli import add_metrics_commands
 from api.open311.cli import add_open311_commands
@@ -164,8 +164,8 @@ def _knowledge() -> Knowledge:
     from api.faq.knowledge import knowledge_cache
 
     upgrade_database(get_settings().database_url)
-    with unit_of_work() as session:
-        return knowledge_cache.get(session)
+    # what the database holds now: a command run after an edit or an import answers with it
+    return knowledge_cache.wait_fresh(get_sessionmaker())
 
 
 def _faq_learn(args: argparse.Namespace) -> int:

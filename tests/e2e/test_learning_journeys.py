@@ -65,7 +65,7 @@ def test_two_conversations_teach_the_bot_and_an_unhelpful_one_does_not(stack: St
     assert choice(Citizen(stack).say(QUESTION), ENTRY) is not None  # still asked to choose
 
     picks(stack, QUESTION, ENTRY)  # the second conversation that agrees
-    wait_knowledge_fresh(stack)  # built in the background, seconds at most
+    wait_knowledge_fresh(stack.api_url)  # built in the background, seconds at most
     # A new conversation asking the same way is answered directly, without retraining.
     reply = Citizen(stack).say(QUESTION)
     assert reply[0]["text"] == demo_answers()[ENTRY]
@@ -126,5 +126,5 @@ def test_an_administrator_removes_a_wrong_phrasing_in_the_console(
     expect(learned.get_by_role("button", name=f"「{WRONG}」を削除")).to_have_count(0)
 
     # The search stops using it once the knowledge is rebuilt (in the background).
-    wait_knowledge_fresh(stack)
+    wait_knowledge_fresh(stack.api_url)
     assert decision(stack, WRONG)["decision"] == "clarify"
