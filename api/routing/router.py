@@ -21,6 +21,7 @@ one department wins the vote. The constants were chosen on the Amagasaki benchma
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,6 +40,7 @@ from .classifier import NaiveBayesRouter
 # 6 → 0.807-0.815, 8 → 0.815-0.822, 12 → 0.815, 16 → 0.785 (classifier weight 0.25-0.75);
 # chosen per fold by 5-fold cross-validation, held-out top-1 0.807. The middle of the plateau.
 FAQ_VOTERS = 10
+_JAPANESE_SCRIPT = re.compile("[\u3041-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 VOTE_SHARPNESS = 8.0
 # Department profiles: how many are considered, their sharpness, their weight in the sum.
 PROFILE_CANDIDATES = 10
@@ -167,12 +169,17 @@ class DepartmentRouter:
         """Vote per department (shares of the two sources added) and the strength of the best
         evidence (the best fused FAQ search score)."""
         scored = self.faq.score(text)
-        hits = self.faq.hits(scored, FAQ_VOTERS)
-        top = hits[0].score if hits else 0.0
         # the strength of the evidence (the confidence's damping) is the lexical ranker's: fused
         # scores are min-max scaled per query, so their top is high even when nothing really
         # matches (宇宙旅行の申し込み)
         ranker = scored.views.get("lexical", scored.scores)
+        # An inquiry in another script (English): the Japanese entries nearest in meaning follow
+        # its incidental words ("dumped … behind the park" → the park entries) and outvote the
+        # directory's English keywords; the entries vote by their words only then.
+        japanese = _JAPANESE_SCRIPT.search(text) is not None
+        votes_by = scored.scores if japanese else ranker
+        hits = self.faq.hits_of(votes_by, FAQ_VOTERS)
+        top = hits[0].score if hits else 0.0
         strength = float(ranker.max()) if hits and len(ranker) else 0.0
         # the nearest entries' vote counts in full only when they match well
         faq_weight = min(1.0, top / FULL_MATCH_SCORE)

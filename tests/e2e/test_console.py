@@ -165,7 +165,7 @@ def test_faq_edit_is_answered_without_retraining(
 
 
 def test_faq_english_text_is_edited_and_answers_english_questions(
-    citizen: Page, console: Page, admin_account: str
+    citizen: Page, console: Page, admin_account: str, stack: Stack
 ) -> None:
     sign_in(console, admin_account)
     console.get_by_role("link", name="FAQの管理").click()
@@ -178,6 +178,7 @@ def test_faq_english_text_is_edited_and_answers_english_questions(
     )
     editor.get_by_role("button", name="保存").click()
     expect(console.get_by_role("status")).to_contain_text("保存しました")
+    wait_knowledge_fresh(stack.api_url)
 
     open_chat_with_keyboard(citizen)
     ask(citizen, "Where can I hand in a marriage registration?")

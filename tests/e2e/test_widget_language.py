@@ -54,18 +54,21 @@ def test_an_english_browser_gets_the_widget_in_english(browser: Browser, stack: 
         expect(welcome.locator(".text")).to_have_attribute("lang", "en")
         expect(page.get_by_label(EN["widget.language"])).to_have_value("en")
 
-        # An entry without English text: the English note, then the Japanese answer
-        say(page, EN, "Where do I get 戸籍謄本?")
-        expect(bot_messages(page)).to_have_count(3)  # welcome, the English note, the answer
+        # An English answer (the entry has English text), then a Japanese one: each message
+        # carries the language of its own text
+        say(page, EN, "How do I dispose of large garbage?")
+        expect(bot_messages(page)).to_have_count(2)
         expect(bot_messages(page).nth(1).locator(".text")).to_have_attribute("lang", "en")
-        expect(bot_messages(page).nth(2).locator(".text")).to_have_attribute("lang", "ja")
         assert conversation_language(page, stack) == "en"
+        say(page, EN, "粗大ごみの出し方を教えてください")
+        expect(bot_messages(page)).to_have_count(3)
+        expect(bot_messages(page).nth(2).locator(".text")).to_have_attribute("lang", "ja")
         assert_no_violations(page)
 
         page.get_by_label(EN["widget.language"]).select_option("ja")
         expect(page.get_by_role("dialog", name=JA["widget.title"])).to_have_attribute("lang", "ja")
         expect(page.get_by_role("button", name=JA["widget.send"], exact=True)).to_be_visible()
-        expect(page.locator(".msg.user .who")).to_have_text(JA["widget.who.user"])
+        expect(page.locator(".msg.user .who").first).to_have_text(JA["widget.who.user"])
         page.wait_for_function(
             "() => (sessionStorage.getItem('madoguchi.languageSent') || '').endsWith(' ja\"')"
         )

@@ -357,6 +357,10 @@ class FaqIndex:
         """The best `top` entries of a scored query, best first (ties: index order)."""
         return self._hits(scored.scores, top)
 
+    def hits_of(self, scores: np.ndarray, top: int = 10) -> list[SearchHit]:
+        """The best `top` entries by one view's scores (index order), e.g. the lexical one."""
+        return self._hits(np.asarray(scores, dtype=np.float64), top)
+
     def _hits(self, scores: np.ndarray, top: int) -> list[SearchHit]:
         if top <= 0 or len(scores) == 0:
             return []
