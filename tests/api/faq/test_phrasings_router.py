@@ -17,7 +17,7 @@ from api.staff.models import StaffRole
 from api.staff.service import add_staff
 
 PASSWORD = "correct horse battery staple"
-LEARNED = "夜道が暗くて危ない"
+LEARNED = "道が暗くて怖い"  # the search alone only clarifies (F3 or F4)
 
 
 @pytest.fixture
