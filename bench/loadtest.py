@@ -33,7 +33,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -55,6 +54,7 @@ from bench.loadtest_stats import (
     summarize,
     throughput_ratio,
 )
+from bench.processes import free_port, wait_healthy
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 MODEL = REPO_ROOT / "models" / "madoguchi.tar.gz"
@@ -212,27 +212,6 @@ async def open_loop(path: ChatPath, rate: float, duration: float) -> tuple[list[
 # --- the stack under test ---------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_healthy(url: str, processes: Sequence[subprocess.Popen[bytes]], logs: list[Path]) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        for process, log in zip(processes, logs, strict=True):
-            if process.poll() is not None:
-                raise SystemExit(f"{log} exited early:\n{log.read_text()[-3000:]}")
-        try:
-            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(1)
-    raise SystemExit(f"the stack did not become healthy in {STARTUP_SECONDS}s; see {logs}")
-
-
 @contextmanager
 def stack(work: Path) -> Iterator[tuple[str, str]]:
     """Rasa and the API as `make run` starts them, on free ports and a scratch database."""
@@ -240,7 +219,7 @@ def stack(work: Path) -> Iterator[tuple[str, str]]:
         raise SystemExit("train the model first: make train")
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    api_port, rasa_port = _free_port(), _free_port()
+    api_port, rasa_port = free_port(), free_port()
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{work / 'madoguchi.db'}",
@@ -284,7 +263,10 @@ def stack(work: Path) -> Iterator[tuple[str, str]]:
     ]  # fmt: skip
     try:
         api_url = f"http://127.0.0.1:{api_port}"
-        _wait_healthy(api_url, processes, [api_log, rasa_log])
+        try:
+            wait_healthy(api_url, processes, [api_log, rasa_log], STARTUP_SECONDS)
+        except RuntimeError as error:
+            raise SystemExit(str(error)) from None
         yield api_url, f"http://127.0.0.1:{rasa_port}"
     finally:
         for process in processes:

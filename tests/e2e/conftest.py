@@ -4,7 +4,6 @@ talk over HTTP on localhost, with a scratch SQLite database seeded with the demo
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -15,6 +14,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser
 
+from bench.processes import free_port, wait_healthy
 from tests.conftest import ADMIN_TOKEN, REPO_ROOT, upgrade_schema
 from tests.e2e.browser import launch
 
@@ -31,28 +31,6 @@ class Stack:
     admin_headers: dict[str, str]
     api_log: Path
     rasa_url: str = ""
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_healthy(url: str, processes: list[subprocess.Popen], logs: list[Path]) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        for process, log in zip(processes, logs, strict=True):
-            if process.poll() is not None:
-                raise RuntimeError(f"{log.name} exited early:\n{log.read_text()[-3000:]}")
-        try:
-            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(1)
-    tails = "\n".join(f"--- {log.name}\n{log.read_text()[-3000:]}" for log in logs)
-    raise RuntimeError(f"the stack did not become healthy in {STARTUP_SECONDS}s\n{tails}")
 
 
 def wait_knowledge_fresh(api_url: str, timeout: float = 120.0) -> None:
@@ -73,7 +51,7 @@ def wait_knowledge_fresh(api_url: str, timeout: float = 120.0) -> None:
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     assert MODEL.exists(), "train the model first: make train"
     work = tmp_path_factory.mktemp("e2e")
-    api_port, rasa_port = _free_port(), _free_port()
+    api_port, rasa_port = free_port(), free_port()
     database_url = f"sqlite:///{work / 'madoguchi.db'}"
     env = {
         **os.environ,
@@ -135,7 +113,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     ]
     try:
         api_url = f"http://127.0.0.1:{api_port}"
-        _wait_healthy(api_url, processes, [api_log, rasa_log])
+        wait_healthy(api_url, processes, [api_log, rasa_log], STARTUP_SECONDS)
         yield Stack(
             api_url,
             database_url,

@@ -17,8 +17,9 @@ import httpx
 import pytest
 from georeport import GeoReport
 
+from bench.processes import free_port
 from tests.conftest import ADMIN_TOKEN, REPO_ROOT, upgrade_schema
-from tests.e2e.conftest import UVICORN, _free_port
+from tests.e2e.conftest import UVICORN
 
 pytestmark = pytest.mark.e2e
 STARTUP_SECONDS = 120
@@ -29,13 +30,13 @@ ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 def api_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The API alone (no Rasa: Open311 does not talk to the bot), on the demo city."""
     work = tmp_path_factory.mktemp("open311")
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{work / 'madoguchi.db'}",
         "MADOGUCHI_ADMIN_TOKEN": ADMIN_TOKEN,
         "MADOGUCHI_SEED_DEMO_CITY": "true",
-        "RASA_URL": f"http://127.0.0.1:{_free_port()}",
+        "RASA_URL": f"http://127.0.0.1:{free_port()}",
     }
     upgrade_schema(env)
     log = work / "api.log"

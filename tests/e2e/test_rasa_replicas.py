@@ -4,18 +4,16 @@ the next one when that replica refuses connections (the real Rasa server answers
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 from api.conversation.rasa_client import RasaClient, replica_order
+from bench.processes import free_port
 from tests.e2e.conftest import Stack
 
 
 def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])  # nobody listens once the socket is closed
+    return free_port()  # nobody listens once the port is given back
 
 
 def test_conversations_are_spread_over_replicas_stably() -> None:
