@@ -16,8 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bench.processes import free_port
 from tests.conftest import ADMIN_TOKEN, REPO_ROOT, upgrade_schema
-from tests.e2e.conftest import _free_port
 
 UVICORN = REPO_ROOT / ".venv" / "api" / "bin" / "uvicorn"
 SCHEMATHESIS = REPO_ROOT / ".venv" / "api" / "bin" / "st"
@@ -28,7 +28,7 @@ SEED = 20261206
 @pytest.fixture(scope="module")
 def api_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     work = tmp_path_factory.mktemp("fuzz")
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{work / 'fuzz.db'}",

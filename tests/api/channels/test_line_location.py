@@ -89,9 +89,9 @@ def test_a_location_after_a_report_is_its_point(
 def test_the_active_form_is_unknown_when_rasa_is_down(
     session_factory: sessionmaker[Session],
 ) -> None:
-    from tests.e2e.conftest import _free_port
+    from bench.processes import free_port
 
     service = ConversationService(
-        RasaClient(f"http://127.0.0.1:{_free_port()}", 2.0, "token"), 2000, lambda: session_factory
+        RasaClient(f"http://127.0.0.1:{free_port()}", 2.0, "token"), 2000, lambda: session_factory
     )
     assert asyncio.run(service.active_form(SENDER)) is None
