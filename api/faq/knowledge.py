@@ -163,10 +163,13 @@ class KnowledgeCache:
         deadline = time.monotonic() + timeout
         while True:
             with factory() as session:
-                knowledge = self.get(session)
-                if self.is_fresh(session):
-                    return knowledge
+                self.get(session)  # starts a rebuild when the database changed
+                version = _version(session)
             with self._lock:
+                # the knowledge and its version read together: a builder may swap in
+                # between the two reads above, and the knowledge got first is then stale
+                if self._knowledge is not None and version == self._version:
+                    return self._knowledge
                 left = deadline - time.monotonic()
                 if left <= 0:
                     raise TimeoutError(f"the knowledge was not rebuilt within {timeout} s")
