@@ -125,9 +125,9 @@ def list_entries(
     "",
     response_model=FaqOut,
     status_code=status.HTTP_201_CREATED,
-    responses={**_AUTH, 409: {"description": "the id exists"}},
+    responses={**_AUTH, **_FORBIDDEN, 409: {"description": "the id exists"}},
 )
-def create_entry(body: FaqRecord, session: SessionDep, staff: CurrentStaff) -> FaqOut:
+def create_entry(body: FaqRecord, session: SessionDep, staff: CurrentAdmin) -> FaqOut:
     created = _out(service.create_faq(session, body))
     audit.record(
         session, staff.name, "faq.created", "faq", created.id, after=created.model_dump(mode="json")
@@ -160,8 +160,8 @@ def read_entry(faq_id: str, session: ReadSessionDep, staff: CurrentStaff) -> Faq
     return _out(service.get_faq(session, faq_id))
 
 
-@router.put("/{faq_id}", response_model=FaqOut, responses={**_AUTH, **_NOT_FOUND})
-def update_entry(faq_id: str, body: FaqIn, session: SessionDep, staff: CurrentStaff) -> FaqOut:
+@router.put("/{faq_id}", response_model=FaqOut, responses={**_AUTH, **_FORBIDDEN, **_NOT_FOUND})
+def update_entry(faq_id: str, body: FaqIn, session: SessionDep, staff: CurrentAdmin) -> FaqOut:
     record = FaqRecord(id=faq_id, **body.model_dump())
     before = _out(service.get_faq(session, faq_id)).model_dump(mode="json")
     updated = _out(service.update_faq(session, faq_id, record))
@@ -182,9 +182,9 @@ def update_entry(faq_id: str, body: FaqIn, session: SessionDep, staff: CurrentSt
     "/{faq_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     response_class=Response,
-    responses={**_AUTH, **_NOT_FOUND},
+    responses={**_AUTH, **_FORBIDDEN, **_NOT_FOUND},
 )
-def delete_entry(faq_id: str, session: SessionDep, staff: CurrentStaff) -> Response:
+def delete_entry(faq_id: str, session: SessionDep, staff: CurrentAdmin) -> Response:
     before = _out(service.get_faq(session, faq_id)).model_dump(mode="json")
     service.delete_faq(session, faq_id)
     audit.record(session, staff.name, "faq.deleted", "faq", faq_id, before=before)
