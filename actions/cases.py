@@ -181,9 +181,13 @@ def prefill_case(ctx: ActionContext) -> ActionResult:
     """The message that reported the problem (or asked for a person) is the case's first draft;
     the form's validation takes from it what it says (place, contact, danger) and decides
     whether it says enough. A shared location is a place, not a description."""
+    # A report left unfinished (a nearby case offered and not answered) must not lend its
+    # place, contact or answers to this one; the FAQ question an inquiry escalates stays.
+    leftovers = [slot_set(name, None) for name in CASE_SLOTS if name != "question_key"]
     if ctx.tracker.latest_intent == "share_location":
-        return ActionResult()
-    return ActionResult(events=[slot_set("case_description", ctx.tracker.latest_text or None)])
+        return ActionResult(events=leftovers)
+    description = slot_set("case_description", ctx.tracker.latest_text or None)
+    return ActionResult(events=[*leftovers, description])
 
 
 @registry.register("action_cancel_form")

@@ -105,7 +105,7 @@ def _department_name(ctx: ActionContext, code: str | None, language: str) -> str
 @registry.register("action_link_same_report")
 def link_same_report(ctx: ActionContext) -> ActionResult:
     """The citizen's report is the same as an open case: noted on that case, no new case."""
-    from actions.cases import open_case_action, reset_case_slots
+    from actions.cases import department_label, open_case_action, reset_case_slots
 
     language = reply_language(ctx)
     number = find_case_number(ctx.tracker.latest_entity("case_number") or "")
@@ -115,11 +115,16 @@ def link_same_report(ctx: ActionContext) -> ActionResult:
         gone = say(language, "nearby_gone")
         return ActionResult(responses=[text(gone), *opened.responses], events=opened.events)
     record_same_report(ctx.session, case, ctx.tracker.channel)
+    # The case is another citizen's: its status is theirs (the lookup asks for their access
+    # code), so this citizen is given the department to ask, not a lookup that refuses them.
     reply = say(
         language,
         "nearby_linked",
         number=case.case_number,
         department=_department_name(ctx, case.department_code, language),
+        contact=department_label(ctx, case.department_code, language)
+        if case.department_code
+        else _department_name(ctx, None, language),
     )
     return ActionResult(
         responses=[text(reply)],

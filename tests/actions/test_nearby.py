@@ -22,6 +22,7 @@ from tests.api.cases.test_service import route_to_roads
 LAT, LON = 35.6581, 139.7017
 METRE_LAT = 1 / 111_195.0
 METRE_LON = METRE_LAT / math.cos(math.radians(LAT))
+ROADS_PHONE = "000-210-3001"
 SECRET = "山田さんの家の前の道路に穴、電話090-1111-2222"  # another citizen's words
 
 
@@ -107,6 +108,10 @@ def test_same_links_to_the_existing_case(client: TestClient, seeded: Session) ->
     assert _cases(seeded) == 1
     reply = result["responses"][0]["text"]
     assert near.case_number in reply and "道路維持課" in reply
+    # The case is another citizen's: this one is given the department's phone to ask, not
+    # told to look up a status that would ask for the other citizen's access code.
+    assert "お問い合わせください" in reply and "の状況は？" not in reply
+    assert ROADS_PHONE in reply
     assert slots_in(result)["last_case_number"] == near.case_number
     assert slots_in(result)["case_description"] is None
     event = seeded.scalars(select(CaseEvent).where(CaseEvent.case_id == near.id)).all()[-1]
@@ -149,3 +154,18 @@ def test_a_case_resolved_meanwhile_is_opened_anew(client: TestClient, seeded: Se
     assert result["responses"][0]["text"] == messages.NEARBY_GONE
     assert "受付番号は" in result["responses"][1]["text"]
     assert _cases(seeded) == 2
+
+
+def test_a_new_report_after_an_unanswered_offer_starts_clean(
+    client: TestClient, seeded: Session
+) -> None:
+    """The citizen did not answer the offer and reported something else: nothing of the first
+    report (its point, its answers) is carried into the second."""
+    _existing(seeded, 80)
+    report = _report()
+    assert _call(client, "action_open_case", report)["responses"][0]["buttons"]
+    report["events"].append(user_event("公園の遊具が壊れています", "report_problem"))
+    slots = slots_in(_call(client, "action_prefill_case", report))
+    assert slots["case_description"] == "公園の遊具が壊れています"
+    for left_over in ("case_location", "case_contact", "case_latitude", "case_longitude"):
+        assert slots[left_over] is None
