@@ -112,6 +112,14 @@ def _is_yes(value: str) -> bool:
     return bool(_YES.match(normalized(value)) or _YES_EN.match(_english(value)))
 
 
+_ONLY_YES = re.compile(r"(はい|ええ|うん|ok|おk|オッケー|了解|yes|yeah|yep|yup|sure|okay)[!！。.]*")
+
+
+def _only_yes(value: str) -> bool:
+    """Nothing but a yes (「はい」, "Yes."): not where a problem is ("right next to …" is)."""
+    return bool(_ONLY_YES.fullmatch(normalized(value).lower()))
+
+
 def _is_correction(value: str) -> bool:
     return bool(_CORRECTION.search(normalized(value)) or _CORRECTION_EN.search(_english(value)))
 
@@ -215,7 +223,8 @@ class _Form:
         if contacts and not self.get(CONTACT):
             self.set(CONTACT, " / ".join(contacts))
         location = read_message(value, find_place=False).description
-        if len(normalized(location)) < MIN_LOCATION_CHARS:
+        # 「はい」 or "yes" answers the question before, not where the problem is
+        if len(normalized(location)) < MIN_LOCATION_CHARS or _only_yes(location):
             self.set(LOCATION, None)
             self.step.say(say(self.language, "location_too_short"))
             return

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from api.nlp import first_place
+from api.nlp.english_places import first_english_place
 from api.nlp.rules import find_rule_spans
 from api.nlp.spans import EMAIL, PHONE
 from api.triage.danger import DangerAssessment, assess
@@ -73,10 +74,16 @@ def read_message(text: str, *, find_place: bool = True) -> Intake:
     found = contacts_in(text)
     return Intake(
         description=description,
-        location=first_place(description) if find_place and description else None,
+        location=_place(description) if find_place and description else None,
         contact=" / ".join(found) if found else None,
         danger=assess(description),
     )
+
+
+def _place(description: str) -> str | None:
+    """Where the message says the problem is: the Japanese reader first, then the shape of an
+    English place phrase (the Japanese reader finds none in English)."""
+    return first_place(description) or first_english_place(description)
 
 
 def normalized(text: str) -> str:

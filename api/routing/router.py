@@ -31,6 +31,7 @@ from api.faq.search.documents import FaqDocument, answer_body
 from api.faq.search.index import FaqIndex
 
 from .classifier import NaiveBayesRouter
+from .english import EnglishKeywords
 
 # How many FAQ entries vote, and how fast their vote falls with the score (weight =
 # (score / best score) ** VOTE_SHARPNESS). The entries are the fused search's (lexical ranker
@@ -86,6 +87,7 @@ class DepartmentRouter:
         self.faq = faq
         self._directory = directory
         self._classifier = classifier
+        self._english = EnglishKeywords.build((d.code, d.keywords) for d in departments)
         known = [d.code for d in departments]
         for doc in faq.documents:
             if doc.department and doc.department not in self.departments:
@@ -168,6 +170,12 @@ class DepartmentRouter:
     def scores(self, text: str) -> tuple[dict[str, float], float]:
         """Vote per department (shares of the two sources added) and the strength of the best
         evidence (the best fused FAQ search score)."""
+        japanese = _JAPANESE_SCRIPT.search(text) is not None
+        if not japanese:
+            # English: a directory keyword the citizen used names the department outright
+            named = self._english.votes(text)
+            if named:
+                return named, FULL_MATCH_SCORE
         scored = self.faq.score(text)
         # the strength of the evidence (the confidence's damping) is the lexical ranker's: fused
         # scores are min-max scaled per query, so their top is high even when nothing really
@@ -176,7 +184,6 @@ class DepartmentRouter:
         # An inquiry in another script (English): the Japanese entries nearest in meaning follow
         # its incidental words ("dumped … behind the park" → the park entries) and outvote the
         # directory's English keywords; the entries vote by their words only then.
-        japanese = _JAPANESE_SCRIPT.search(text) is not None
         votes_by = scored.scores if japanese else ranker
         hits = self.faq.hits_of(votes_by, FAQ_VOTERS)
         top = hits[0].score if hits else 0.0

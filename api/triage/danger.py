@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import jatext
+from api.triage.danger_en import assess_english, has_english
 
 
 class Danger(str, enum.Enum):
@@ -197,4 +198,8 @@ def assess(text: str) -> DangerAssessment:
             if not _negated(clause, last):
                 dangers.setdefault(danger)
                 signals.setdefault("".join(m.surface for m in clause[first : last + 1]))
+    if has_english(text):  # an English report, or English words in a Japanese one
+        for value, signal in assess_english(text):
+            dangers.setdefault(Danger(value))
+            signals.setdefault(signal)
     return DangerAssessment(tuple(dangers), tuple(signals))

@@ -351,3 +351,35 @@ def test_a_failing_action_apologises_in_english(
     lookup = user_event("status of case 2026-000001", "ask_case_status")
     result = run(client, action_call("action_case_status", SENDER, events=[lookup]))
     assert [r["text"] for r in result["responses"]] == [translate("en", "apology")]
+
+
+def test_an_english_report_that_says_where_is_not_asked_where(
+    client: TestClient, seeded: Session
+) -> None:
+    _english_conversation(seeded)
+    said = "There is a big hole in the road near Midori-cho 3-chome"
+    first = _form_turn(client, "report_form", said, "report_problem", {"case_description": said})
+    assert slots_in(first)["case_location"] == "near Midori-cho 3-chome"
+    assert slots_in(first)["requested_slot"] == "case_contact"
+
+
+def test_a_yes_is_not_a_place(client: TestClient, seeded: Session) -> None:
+    _english_conversation(seeded)
+    base = {"case_description": "The streetlight is broken", "requested_slot": "case_location"}
+    for answer in ("yes", "Yes.", "はい"):
+        turn = _form_turn(
+            client, "report_form", answer, "affirm", {**base, "case_location": answer}
+        )
+        assert slots_in(turn)["case_location"] is None
+        assert turn["responses"][0]["text"] == translate("en", "location_too_short")
+
+
+def test_an_english_report_of_danger_is_told_what_to_do_first(
+    client: TestClient, seeded: Session
+) -> None:
+    _english_conversation(seeded)
+    said = "A tree fell on the road in front of Chuo Park and is blocking it"
+    first = _form_turn(client, "report_form", said, "report_problem", {"case_description": said})
+    texts = [r["text"] for r in first["responses"]]
+    assert texts and texts[0].startswith(translate("en", "danger_header"))
+    assert slots_in(first)["case_urgent"] is True

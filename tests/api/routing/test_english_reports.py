@@ -26,6 +26,12 @@ def demo_knowledge(session: Session) -> Knowledge:
         ("Someone is doing illegal dumping of old tires by the river", "waste"),
         ("The swing in the playground is broken", "parks"),
         ("緑町3丁目の道路に穴があいています", "roads"),
+        ("I want to talk to someone about my tax", "tax_resident"),
+        ("I have a question about my property tax", "tax_property"),
+        ("I want to ask about my national health insurance", "insurance"),
+        ("My child could not get into a nursery school", "childcare"),
+        ("Where is the evacuation shelter?", "disaster"),
+        ("How do I get a library card?", "library"),
     ],
 )
 def test_an_english_report_reaches_the_department_that_handles_it(

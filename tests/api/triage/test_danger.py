@@ -58,3 +58,43 @@ def test_a_negated_clause_does_not_hide_a_danger_in_the_next() -> None:
     assessment = assess("けがはないけど、道路が大きく陥没している")
     assert assessment.dangers == (Danger.hazard,)
     assert not assessment.emergency
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A tree fell on the road and is blocking it", {Danger.hazard}),
+        ("There is a sinkhole in front of the school", {Danger.hazard}),
+        ("The road near the river is flooded", {Danger.hazard}),
+        ("A power line is down on Chuo Street", {Danger.hazard}),
+        ("I smell gas near the manhole", {Danger.gas}),
+        ("Black smoke is coming from the garbage station", {Danger.fire}),
+        ("The grass in the empty lot is on fire!", {Danger.fire}),
+        ("A man collapsed on the sidewalk", {Danger.injury, Danger.hazard}),
+        ("My child got hurt on the broken swing", {Danger.injury}),
+        ("There was a car accident at the crossing", {Danger.accident}),
+        ("道路に穴、very dangerous", {Danger.hazard}),
+        ("Please fix the pothole before someone is hurt", {Danger.hazard}),
+        ("The broken swing could hurt a child", {Danger.hazard}),
+    ],
+)
+def test_english_danger_is_recognised(text: str, expected: set[Danger]) -> None:
+    assessment = assess(text)
+    assert set(assessment.dangers) == expected
+    assert assessment.signals
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The streetlight in front of my house is out",
+        "The fire hydrant cover is missing",
+        "Nobody was hurt, but the bench is broken",
+        "It is not dangerous, the curve mirror is a little bent",
+        "People smoke in the park every night",
+        "The burnable garbage was not collected",
+    ],
+)
+def test_ordinary_english_reports_are_not_urgent(text: str) -> None:
+    assessment = assess(text)
+    assert not assessment.urgent, assessment
