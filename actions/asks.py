@@ -71,7 +71,7 @@ def ask_contact(ctx: ActionContext) -> ActionResult:
         question = say(
             language,
             "callback_question",
-            department=department.name,
+            department=department.name_in(language),
             when=callback_when(department, language=language),
         )
     else:
@@ -99,7 +99,7 @@ def ask_confirmation(ctx: ActionContext) -> ActionResult:
         photos = held_photo_count(ctx.session, tracker.sender_id)
         values["photos"] = say(language, "photo_count", count=photos) if photos else None
     department = routed_department(ctx)
-    values["department"] = department.name if department else None
+    values["department"] = department.name_in(language) if department else None
     for key, value in values.items():
         if value:
             lines.append(say(language, f"confirm_lines.{key}", value=value))

@@ -134,7 +134,7 @@ def open_case_action(ctx: ActionContext) -> ActionResult:
         reply = say(
             language,
             "live_chat_opened",
-            department=department.name if department else label,
+            department=department.name_in(language) if department else label,
             number=case.case_number,
         )
         return ActionResult(
@@ -154,7 +154,7 @@ def open_case_action(ctx: ActionContext) -> ActionResult:
             else say(
                 language,
                 "callback_opened",
-                department=department.name,
+                department=department.name_in(language),
                 when=callback_when(department, language=language),
             )
         )
@@ -208,8 +208,9 @@ def department_label(ctx: ActionContext, code: str, language: str) -> str:
     if department is None:
         return code
     if not department.phone:
-        return department.name
-    return say(language, "department_label", name=department.name, phone=department.phone)
+        return department.name_in(language)
+    name = department.name_in(language)
+    return say(language, "department_label", name=name, phone=department.phone)
 
 
 def describe_status(ctx: ActionContext, case: Case, language: str) -> str:

@@ -99,7 +99,8 @@ def _phone_line(ctx: ActionContext, question: str, message_id: str) -> str | Non
     record = DepartmentRepository(ctx.session).get(department) if department else None
     if record is None or not record.phone:
         return None
-    return say(reply_language(ctx), message_id, name=record.name, phone=record.phone)
+    language = reply_language(ctx)
+    return say(language, message_id, name=record.name_in(language), phone=record.phone)
 
 
 def _offer_case(

@@ -414,7 +414,9 @@ def danger_advice(
     record = DepartmentRepository(ctx.session).get(department) if department else None
     city = city_profile()
     if record is not None and record.emergency_phone:
-        line = say(language, "emergency_line", name=record.name, phone=record.emergency_phone)
+        line = say(
+            language, "emergency_line", name=record.name_in(language), phone=record.emergency_phone
+        )
     elif city.emergency_phone:
         line = say(language, "city_emergency_line", phone=city.emergency_phone)
     else:

@@ -22,7 +22,9 @@ def _call_line(ctx: ActionContext, language: str, department_code: str | None) -
     department = DepartmentRepository(ctx.session).get(department_code) if department_code else None
     if department is None or not department.phone:
         return None
-    return translate(language, "note.call", department=department.name, phone=department.phone)
+    return translate(
+        language, "note.call", department=department.name_in(language), phone=department.phone
+    )
 
 
 def _japanese_choices(ctx: ActionContext, result: ActionResult) -> bool:

@@ -99,7 +99,7 @@ def _what(ctx: ActionContext, case_id: int) -> str | None:
 
 def _department_name(ctx: ActionContext, code: str | None, language: str) -> str:
     department = DepartmentRepository(ctx.session).get(code) if code else None
-    return department.name if department else say(language, "nearby_department")
+    return department.name_in(language) if department else say(language, "nearby_department")
 
 
 @registry.register("action_link_same_report")

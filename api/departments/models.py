@@ -15,6 +15,9 @@ class Department(Base):
 
     code: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    # The name in other languages, by locale ({"en": "Road Maintenance Division"}): what a
+    # citizen conversing in that language is told. `name` is the Japanese name.
+    names: Mapped[dict[str, str] | None] = mapped_column(JSON, default=dict)
     bureau: Mapped[str | None] = mapped_column(String(200))
     handles: Mapped[str] = mapped_column(Text, default="")
     keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -29,3 +32,7 @@ class Department(Base):
     resolution_target_hours: Mapped[int] = mapped_column(Integer, default=40)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    def name_in(self, language: str) -> str:
+        """The name a citizen conversing in `language` reads (Japanese when none is given)."""
+        return (self.names or {}).get(language) or self.name

@@ -317,7 +317,9 @@ def test_an_english_report_opens_a_case_said_in_english_and_its_status_too(
     opened = run(client, action_call("action_open_case", SENDER, events=events, slots=slots))
     text = opened["responses"][0]["text"]
     number = slots_in(opened)["last_case_number"]
-    assert text.startswith("Thank you for letting us know. Your report was sent to ")
+    assert text.startswith(
+        "Thank you for letting us know. Your report was sent to Road Maintenance Division "
+    )
     assert f"Your case number is {number}." in text
     lookup = user_event(
         f"What is the status of case {number}?",

@@ -61,6 +61,7 @@ def demo_departments() -> list[DepartmentIn]:
         DepartmentIn(
             code="roads",
             name="道路維持課",
+            names={"en": "Road Maintenance Division"},
             handles="道路の穴・陥没、街灯、カーブミラー、側溝",
             keywords=["道路", "陥没", "穴", "街灯", "カーブミラー", "側溝"],
             phone="000-210-3001",

@@ -128,6 +128,22 @@ def test_administrator_edits_a_department(console: Page, admin_account: str, sta
     )
     assert library["first_response_target_hours"] == 6
     assert library["hours"]["saturday"] == "09:00-17:00"
+    assert library["names"] == {"en": "Central Library"}  # what the form did not change
+
+    # The English name English-speaking citizens are told; the 24-hour line is kept.
+    disaster = console.get_by_role("form", name="危機管理課（disaster）")
+    english_name = disaster.get_by_label("英語の名称（英語で話す市民への案内に使います）")
+    expect(english_name).to_have_value("Crisis Management Division")
+    english_name.fill("Disaster Management Office")
+    disaster.get_by_role("button", name="保存").click()
+    expect(console.get_by_role("status")).to_contain_text("危機管理課を保存しました。")
+    saved = next(
+        d
+        for d in httpx.get(f"{stack.api_url}/api/v1/departments").json()
+        if d["code"] == "disaster"
+    )
+    assert saved["names"] == {"en": "Disaster Management Office"}
+    assert saved["emergency_phone"] == "000-210-0999"
 
 
 def sign_in(console: Page, username: str) -> None:

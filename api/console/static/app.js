@@ -461,10 +461,15 @@
           var value = form.elements[day].value.trim();
           if (value) hours[day] = value;
         });
+        // Every field is sent (PUT replaces): those this form does not show keep their values.
+        var names = Object.assign({}, d.names || {});
+        var english = form.elements.name_en.value.trim();
+        if (english) names.en = english; else delete names.en;
         api("PUT", "/api/v1/departments/" + encodeURIComponent(d.code), {
-          name: form.elements.name.value, bureau: d.bureau, handles: form.elements.handles.value,
+          name: form.elements.name.value, names: names, bureau: d.bureau, handles: form.elements.handles.value,
           keywords: form.elements.keywords.value.split(/[、,]\s*/).filter(Boolean),
-          phone: form.elements.phone.value || null, email: d.email, hours: hours,
+          phone: form.elements.phone.value || null,
+          emergency_phone: form.elements.emergency_phone.value || null, email: d.email, hours: hours,
           first_response_target_hours: Number(form.elements.first.value),
           resolution_target_hours: Number(form.elements.resolution.value)
         }).then(function () {
@@ -474,9 +479,11 @@
       } },
         h("h3", { id: "dept-" + d.code, text: d.name + "（" + d.code + "）" }),
         field("name", "名称", d.name, { required: true }),
+        field("name_en", "英語の名称（英語で話す市民への案内に使います）", (d.names || {}).en, { lang: "en" }),
         field("handles", "担当する内容", d.handles),
         field("keywords", "振り分けのキーワード（、区切り）", (d.keywords || []).join("、")),
         field("phone", "電話番号", d.phone),
+        field("emergency_phone", "夜間・休日の緊急連絡先（24時間）", d.emergency_phone),
         Object.keys(DAY_LABELS).map(function (day) {
           return field(day, DAY_LABELS[day] + "の開庁時間（例 08:30-17:15、空欄は閉庁）", (d.hours || {})[day], { pattern: "\\d{2}:\\d{2}-\\d{2}:\\d{2}" });
         }),

@@ -54,3 +54,19 @@ def test_only_administrators_edit_the_directory(client: TestClient, seeded: Sess
     )
     assert response.status_code == 403
     assert client.put("/api/v1/departments/roads", json=CHANGE).status_code == 401
+
+
+def test_a_department_has_names_in_other_languages(
+    client: TestClient, seeded: Session, auth: dict[str, str]
+) -> None:
+    named = {**CHANGE, "names": {"en": " Road Maintenance Division ", "zh-Hans": "道路维护科"}}
+    response = client.put("/api/v1/departments/roads", json=named, headers=auth)
+    assert response.status_code == 200, response.text
+    listed = {d["code"]: d for d in client.get("/api/v1/departments").json()}
+    assert listed["roads"]["names"] == {"en": "Road Maintenance Division", "zh-Hans": "道路维护科"}
+    assert listed["residents"]["names"] == {}  # none given: the Japanese name serves
+    for bad in ({"english": "Roads"}, {"ja": "道路課"}, {"en": " "}, {"en": "x" * 201}):
+        refused = client.put(
+            "/api/v1/departments/roads", json={**CHANGE, "names": bad}, headers=auth
+        )
+        assert refused.status_code == 422, bad
