@@ -32,9 +32,13 @@ PLACEHOLDERS: dict[str, str] = {
     POSTAL_CODE: "［郵便番号］",
 }
 
-# Every rule needs a digit, an @, or 丁目/番地/番…号 (一丁目 has no digit): text without any of
-# them — most log lines — is returned without running the rules.
-_MAY_CONTAIN_RULE_MATCH = re.compile(r"[0-9０-９@＠]|丁目|番")
+# Every rule needs a digit, an @, 丁目/番地/番…号 (一丁目 has no digit), or the words that
+# introduce a name in English: text without any of them — most log lines — is returned
+# without running the rules.
+_MAY_CONTAIN_RULE_MATCH = re.compile(
+    r"[0-9０-９@＠]|丁目|番|[Nn]ame|\bI am|\bI'm|\b[Tt]his is|\b[Cc]all me|"
+    r"\b(?:Mr|Mrs|Ms|Miss|Dr)\b"
+)
 
 
 def _replace(text: str, spans: Iterable[Span]) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from api.nlp.english_personal import english_personal_spans
 from api.nlp.spans import (
     ADDRESS,
     EMAIL,
@@ -263,4 +264,5 @@ def find_rule_spans(text: str) -> list[Span]:
         make_span(text, POSTAL_CODE, m.start(), m.end()) for m in _POSTAL_BARE.finditer(text)
     ]
     candidates += _addresses(text)
+    candidates += english_personal_spans(text)
     return resolve_rule_overlaps(candidates)
