@@ -15,7 +15,7 @@ from tests.conftest import REPO_ROOT
 
 PHONE = "090-1234-5678"
 PAIRS = {
-    "ソファーとベッドを処分したい": "M0001",
+    "カーペットを処分したい": "M0001",
     f"電話は{PHONE}です。婚姻届の提出先はどこ": "M0021",
     "粗大ごみはどうやって出せばいいですか？": "M0001",  # the entry's own question
     "手続き": "M0013",  # one vague word
@@ -43,10 +43,10 @@ def test_pairs_are_learned_at_once_and_counted(
 ) -> None:
     assert main(["city", "load", str(REPO_ROOT / "demo_city")]) == 0
     before = tmp_path / "before.json"
-    queries = write_json(tmp_path / "q.json", {"sofa": "ソファーとベッドを処分したい"})
+    queries = write_json(tmp_path / "q.json", {"carpet": "カーペットを処分したい"})
     assert main(["faq", "answer", "--queries", str(queries), "--output", str(before)]) == 0
     # not answered with the large-garbage entry: the city's old chatbot knew better
-    assert json.loads(before.read_text("utf-8"))["sofa"] != {
+    assert json.loads(before.read_text("utf-8"))["carpet"] != {
         "decision": "answer",
         "faq_ids": ["M0001"],
     }
@@ -61,14 +61,14 @@ def test_pairs_are_learned_at_once_and_counted(
         "1 not learned (too_long), 1 not learned (vague)"
     ) in out
     learned = texts(scratch_database)
-    assert "ソファーとベッドを処分したい|active|import" in learned
+    assert "カーペットを処分したい|active|import" in learned
     # masked like every citizen text; what masking replaced is not part of the wording
     assert "電話は です。婚姻届の提出先はどこ|active|import" in learned
     assert not any(PHONE in row for row in learned)
 
     after = tmp_path / "after.json"
     assert main(["faq", "answer", "--queries", str(queries), "--output", str(after)]) == 0
-    assert json.loads(after.read_text("utf-8"))["sofa"] == {
+    assert json.loads(after.read_text("utf-8"))["carpet"] == {
         "decision": "answer",
         "faq_ids": ["M0001"],
     }
