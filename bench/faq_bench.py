@@ -309,8 +309,9 @@ def import_and_build(corpus_path: Path, workdir: Path, name: str) -> Imported:
         import_s = time.perf_counter() - t0
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         t0 = time.perf_counter()
-        with unit_of_work(factory) as session:
-            knowledge = KnowledgeCache().get(session)  # what the API does on a request
+        # a read, as on a request: the vectors are stored by a writer of their own meanwhile
+        with unit_of_work(factory, write=False) as session:
+            knowledge = KnowledgeCache().get(session)
         build_s = time.perf_counter() - t0
         rss = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
     finally:

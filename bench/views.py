@@ -58,7 +58,7 @@ def build_costs(url: str) -> dict[str, float]:
     factory = sessionmaker(bind=engine, expire_on_commit=False)
     try:
         t0 = time.perf_counter()
-        with unit_of_work(factory) as session:
+        with unit_of_work(factory, write=False) as session:
             KnowledgeCache().get(session)
         stored_s = time.perf_counter() - t0
         cache = KnowledgeCache()
@@ -131,7 +131,7 @@ def learning_curve(
 
 
 def _index(factory: sessionmaker, docs: list[FaqDocument], encoders: dict) -> FaqIndex:
-    with unit_of_work(factory) as session:
+    with unit_of_work(factory, write=False) as session:
         meaning = {
             kind: MeaningView.build(
                 kind,
