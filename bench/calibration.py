@@ -84,7 +84,8 @@ def cross_validate(
         held_correct += f["answer_precision"] * f["answer_coverage"] * len(test)
         clarified += f["clarify_share"] * len(test)
         clarify_ok += f["clarify_useful"] * f["clarify_share"] * len(test)
-    mean_model = {key: float(np.mean([m[key] for m in models])) for key in ANSWER_MODEL}
+    keys = ("intercept", *FEATURES)
+    mean_model = {key: float(np.mean([m.get(key, 0.0) for m in models])) for key in keys}
     return {
         "fold_thresholds": thresholds,
         "median_answer_probability": float(np.median(thresholds)),

@@ -207,6 +207,11 @@ def routing_figures(
     }
 
 
+# The precision the answer rule's threshold must reach on the training folds: 0.86 holds
+# about 0.85 on the held-out folds (0.85 itself held 0.82-0.84 across fold splits).
+TRAINING_TARGET = 0.86
+
+
 def calibrate(
     sigs: dict[str, Signals],
     qrels: dict[str, dict[str, int]],
@@ -455,7 +460,16 @@ def run(data_dir: Path, replicate_n: int = 0, do_calibrate: bool = False) -> dic
                 "examples": dict(list(messy.items())[:5]),
             },
             # the answer rule fitted on training folds, measured on held-out folds
-            "answer_rule_cv": cross_validate(sigs, data.qrels, decision_figures),
+            "answer_rule_cv": cross_validate(
+                sigs, data.qrels, decision_figures, target_precision=TRAINING_TARGET
+            ),
+            # the same with other fold splits: how much the held-out figure owes to one split
+            "answer_rule_cv_splits": [
+                cross_validate(
+                    sigs, data.qrels, decision_figures, target_precision=TRAINING_TARGET, seed=s
+                )
+                for s in (1, 2)
+            ],
         }
         if do_calibrate:
             result["calibration"] = calibrate(sigs, data.qrels)
@@ -552,11 +566,17 @@ def format_lines(result: dict[str, object]) -> list[str]:
     rule = result.get("answer_rule_cv")
     if isinstance(rule, dict):
         lines.append(
-            f"answer rule, 5-fold CV (target 0.85 on training folds): held-out precision "
-            f"{rule['cv_answer_precision']:.3f} at coverage {rule['cv_answer_coverage']:.3f}, "
-            f"clarify useful {rule['cv_clarify_useful']:.3f}; fold thresholds "
-            f"{rule['fold_thresholds']}, mean model {rule['mean_model']}"
+            f"answer rule, 5-fold CV (target {TRAINING_TARGET} on training folds): held-out "
+            f"precision {rule['cv_answer_precision']:.3f} at coverage "
+            f"{rule['cv_answer_coverage']:.3f}, clarify useful {rule['cv_clarify_useful']:.3f}; "
+            f"fold thresholds {rule['fold_thresholds']}, mean model {rule['mean_model']}"
         )
+        for other in result.get("answer_rule_cv_splits") or []:
+            lines.append(
+                f"  other fold split: held-out precision {other['cv_answer_precision']:.3f} at "
+                f"coverage {other['cv_answer_coverage']:.3f}; fold thresholds "
+                f"{other['fold_thresholds']}"
+            )
     curve = result.get("learning_curve")
     if isinstance(curve, dict) and curve["mean"]:
         mean = curve["mean"]
