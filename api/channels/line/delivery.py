@@ -6,6 +6,7 @@ import logging
 from collections.abc import Sequence
 
 from api.cases.models import Case
+from api.channels.base import ChannelNotSupportedError
 from api.channels.line import messages
 from api.channels.line.channel import LineChannel, LineNotConfiguredError, build_line_channel
 from api.conversation.schemas import ChatButton
@@ -15,12 +16,6 @@ from api.core.errors import AppError
 logger = logging.getLogger(__name__)
 
 LINE_PREFIX = "line:"
-
-
-class ChannelNotSupportedError(AppError):
-    # The case is fine and so is the request; what it asks for conflicts with the case's channel.
-    status_code = 409
-    code = "channel_not_supported"
 
 
 def configured_channel(channel: LineChannel | None) -> LineChannel:
