@@ -103,6 +103,7 @@ class LineClient:
         key = retry_key or str(uuid.uuid4())
         headers = self._headers(**{"X-Line-Retry-Key": key})
         last_error = "no attempt"
+        last_status: int | None = None  # of the last answer, when LINE answered
         for attempt in range(1, attempts + 1):
             try:
                 async with httpx.AsyncClient(timeout=self._timeout) as client:
@@ -110,7 +111,7 @@ class LineClient:
                         f"{self._api}/v2/bot/message/push", json=body, headers=headers
                     )
             except httpx.HTTPError as exc:
-                last_error = type(exc).__name__
+                last_error, last_status = type(exc).__name__, None
             else:
                 if response.status_code == 200:
                     return key
@@ -122,10 +123,12 @@ class LineClient:
                         f"{_line_message(response)}",
                         http_status=response.status_code,
                     )
-                last_error = f"HTTP {response.status_code}"
+                last_error, last_status = f"HTTP {response.status_code}", response.status_code
             if attempt < attempts:
                 await asyncio.sleep(_PUSH_BACKOFF_SECONDS * attempt)
-        raise LineApiError(f"LINE push failed after {attempts} attempt(s): {last_error}")
+        raise LineApiError(
+            f"LINE push failed after {attempts} attempt(s): {last_error}", http_status=last_status
+        )
 
     async def get_content(self, message_id: str, *, max_bytes: int) -> ImageContent:
         url = f"{self._data}/v2/bot/message/{message_id}/content"
