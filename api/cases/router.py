@@ -74,7 +74,7 @@ async def _commit_then_deliver(
         _change_and_enqueue, factory, staff, case_number, change
     )
     if delivery is not None:
-        background.add_task(dispatcher.deliver, [delivery.id])
+        background.add_task(dispatcher.deliver_now, [delivery.id])
     return out
 
 

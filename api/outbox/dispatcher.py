@@ -95,6 +95,14 @@ class Dispatcher:
                 }.get(state, []).append(claim.id)
         return report
 
+    async def deliver_now(self, ids: Sequence[int]) -> None:
+        """Right after the commit that enqueued `ids` (a route's background task): delivery is
+        immediate in the normal case; whatever fails here, the poller takes up again."""
+        try:
+            await self.deliver(ids)
+        except Exception as exc:
+            logger.warning("outbox delivery after the commit failed: %s", type(exc).__name__)
+
     def wake(self) -> None:
         """Deliver now rather than at the next poll (a commit just enqueued)."""
         self._wake.set()
