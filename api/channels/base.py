@@ -60,8 +60,23 @@ class NoRecipientError(AppError):
     code = "no_recipient"
 
 
-def no_recipient(case: Case, channel: str) -> NoRecipientError:
-    return NoRecipientError(f"case {case.case_number} has no {channel} user to reply to")
+class SenderAddressed:
+    """For a channel whose citizen's address is in the conversation's sender id."""
+
+    label: ClassVar[str]  # the channel's name in messages
+
+    @staticmethod
+    def parse_sender(sender_id: str | None) -> str | None:
+        raise NotImplementedError
+
+    def reachable(self, case: Case) -> bool:
+        return self.parse_sender(case.sender_id) is not None
+
+    def recipient(self, case: Case) -> str:
+        address = self.parse_sender(case.sender_id)
+        if address is None:
+            raise NoRecipientError(f"case {case.case_number} has no {self.label} user to reply to")
+        return address
 
 
 class Channel(Protocol):

@@ -8,8 +8,7 @@ from typing import ClassVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.cases.models import Case
-from api.channels.base import DeliveryError, Outgoing, no_recipient
+from api.channels.base import DeliveryError, Outgoing, SenderAddressed
 from api.channels.line import messages
 from api.channels.line.channel import NOT_CONFIGURED, LineChannel, build_line_channel
 from api.channels.line.client import LineApiError
@@ -23,7 +22,8 @@ def _permanent(status: int | None) -> bool:
     return status is not None and 400 <= status < 500 and status != 429
 
 
-class LineOutbound:
+class LineOutbound(SenderAddressed):
+    label: ClassVar[str] = "LINE"
     name: ClassVar[str] = "line"
     not_configured: ClassVar[str] = NOT_CONFIGURED
 
@@ -38,15 +38,6 @@ class LineOutbound:
     def build(cls, settings: Settings, factory: sessionmaker[Session]) -> LineOutbound | None:
         channel = build_line_channel(settings)
         return cls(channel) if channel is not None else None
-
-    def reachable(self, case: Case) -> bool:
-        return self.parse_sender(case.sender_id) is not None
-
-    def recipient(self, case: Case) -> str:
-        user_id = self.parse_sender(case.sender_id)
-        if user_id is None:
-            raise no_recipient(case, "LINE")
-        return user_id
 
     async def send(self, recipient: str, outgoing: Sequence[Outgoing], *, retry_key: str) -> None:
         """One push: every text a bubble, the last message's buttons as quick replies."""

@@ -11,8 +11,7 @@ from typing import ClassVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.cases.models import Case
-from api.channels.base import Outgoing, no_recipient
+from api.channels.base import Outgoing, SenderAddressed
 from api.channels.web import outbox
 from api.channels.web.models import WebOutboxMessage
 from api.core.config import Settings
@@ -20,7 +19,8 @@ from api.core.db import unit_of_work
 from api.outbox.models import OutboxDelivery
 
 
-class WebOutbound:
+class WebOutbound(SenderAddressed):
+    label: ClassVar[str] = "web"
     name: ClassVar[str] = "web"
     not_configured: ClassVar[str] = "the web channel is always on"
 
@@ -34,15 +34,6 @@ class WebOutbound:
     @classmethod
     def build(cls, settings: Settings, factory: sessionmaker[Session]) -> WebOutbound:
         return cls(factory)  # always on: the widget is part of the API
-
-    def reachable(self, case: Case) -> bool:
-        return self.parse_sender(case.sender_id) is not None
-
-    def recipient(self, case: Case) -> str:
-        sender = self.parse_sender(case.sender_id)
-        if sender is None:
-            raise no_recipient(case, "web")
-        return sender
 
     async def send(self, recipient: str, outgoing: Sequence[Outgoing], *, retry_key: str) -> None:
         await asyncio.to_thread(self._append, recipient, outgoing, retry_key)
