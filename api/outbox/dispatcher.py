@@ -10,7 +10,6 @@ excludes every other writer, so a row is claimed once either way."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -77,7 +76,6 @@ class Dispatcher:
         self.backoff = backoff
         self.lease = lease
         self.clock = clock
-        self._wake = asyncio.Event()
 
     async def deliver(self, ids: Sequence[int] | None = None) -> DispatchReport:
         """One round: the due deliveries (only `ids`, when given), each sent once."""
@@ -103,22 +101,16 @@ class Dispatcher:
         except Exception as exc:
             logger.warning("outbox delivery after the commit failed: %s", type(exc).__name__)
 
-    def wake(self) -> None:
-        """Deliver now rather than at the next poll (a commit just enqueued)."""
-        self._wake.set()
-
     async def run(self, poll_seconds: float = POLL_SECONDS) -> None:
-        """Delivers until cancelled: whenever woken, and every `poll_seconds` (what a dead
-        process left, retries that came due)."""
+        """Delivers until cancelled, every `poll_seconds`: retries that came due, and what a
+        process that stopped left behind (routes deliver their own messages at once)."""
         while True:
-            self._wake.clear()
             try:
                 while (await self.deliver()).handled:
                     pass
             except Exception as exc:  # the database is away: try again at the next poll
                 logger.warning("outbox dispatcher round failed: %s", type(exc).__name__)
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), poll_seconds)
+            await asyncio.sleep(poll_seconds)
 
     # -- the three steps ------------------------------------------------------------------------
 

@@ -296,3 +296,29 @@ def test_a_reply_answers_before_a_slow_line_does(
     assert status == 200
     assert answered < 1.0 <= 1.5 <= finished  # answered first; the push went after
     assert len(line_api.pushes) == 1 and line_api.errors == []
+
+
+def test_the_poller_delivers_what_no_route_sent(
+    session_factory: sessionmaker[Session],
+    open_report: Callable[..., Case],
+    channels: ChannelRegistry,
+    line_api: LineStub,
+) -> None:
+    """The lifespan's loop: a delivery left pending (its process stopped before sending) goes
+    out at the next poll."""
+    case = open_report()
+    delivery_id = _enqueue(session_factory, case, channels)
+
+    async def poll_until_delivered() -> None:
+        task = asyncio.create_task(Dispatcher(session_factory, channels).run(poll_seconds=0.02))
+        try:
+            for _ in range(250):
+                await asyncio.sleep(0.02)
+                if line_api.pushes:
+                    break
+        finally:
+            task.cancel()
+
+    asyncio.run(poll_until_delivered())
+    assert len(line_api.pushes) == 1
+    assert _row(session_factory, delivery_id).state == "delivered"
