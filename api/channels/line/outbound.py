@@ -12,9 +12,10 @@ from api.channels.base import DeliveryError, Outgoing, SenderAddressed
 from api.channels.line import messages
 from api.channels.line.channel import NOT_CONFIGURED, LineChannel, build_line_channel
 from api.channels.line.client import LineApiError
-from api.channels.line.delivery import line_user_id
 from api.core.config import Settings
 from api.core.errors import AppError
+
+LINE_PREFIX = "line:"  # conversations on LINE have the sender id line:<userId>
 
 
 def _permanent(status: int | None) -> bool:
@@ -32,7 +33,11 @@ class LineOutbound(SenderAddressed):
 
     @staticmethod
     def parse_sender(sender_id: str | None) -> str | None:
-        return line_user_id(sender_id)
+        """The LINE user id in a conversation's sender id (``line:<userId>``), or None."""
+        sender = sender_id or ""
+        if not sender.startswith(LINE_PREFIX) or len(sender) == len(LINE_PREFIX):
+            return None
+        return sender[len(LINE_PREFIX) :]
 
     @classmethod
     def build(cls, settings: Settings, factory: sessionmaker[Session]) -> LineOutbound | None:
