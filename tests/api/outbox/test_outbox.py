@@ -23,9 +23,11 @@ from api.channels.web.router import _fetch
 from api.conversation.schemas import ChatButton
 from api.core.db import unit_of_work
 from api.core.errors import AppError
+from api.core.types import utcnow
 from api.outbox import service as outbox
 from api.outbox.dispatcher import LEASE, Dispatcher
 from api.outbox.models import OutboxDelivery
+from api.privacy.service import erase_case
 from tests.api.channels.line_stub import LineStub
 from tests.api.outbox.conftest import USER_ID, Clock
 from tests.conftest import ADMIN_TOKEN
@@ -322,3 +324,19 @@ def test_the_poller_delivers_what_no_route_sent(
     asyncio.run(poll_until_delivered())
     assert len(line_api.pushes) == 1
     assert _row(session_factory, delivery_id).state == "delivered"
+
+
+def test_an_erased_case_sends_nothing_more(
+    session_factory: sessionmaker[Session],
+    open_report: Callable[..., Case],
+    channels: ChannelRegistry,
+    dispatcher: Dispatcher,
+    line_api: LineStub,
+) -> None:
+    case = open_report()
+    _enqueue(session_factory, case, channels)
+    with unit_of_work(session_factory) as session:
+        report = erase_case(session, case.case_number, actor="admin", now=utcnow())
+    assert report.counts["messages waiting for delivery"] == 1
+    assert asyncio.run(dispatcher.deliver()).handled == 0
+    assert line_api.pushes == []
