@@ -17,6 +17,7 @@ from api.core.db import get_sessionmaker, unit_of_work
 from api.core.migrate import upgrade_database
 from api.metrics.cli import add_metrics_commands
 from api.open311.cli import add_open311_commands
+from api.outbox.cli import add_outbox_commands
 from api.privacy.cli import add_privacy_commands
 from api.staff.cli import add_staff_commands
 
@@ -315,6 +316,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_staff_commands(commands)
     add_metrics_commands(commands)
     add_open311_commands(commands)
+    add_outbox_commands(commands)
     add_privacy_commands(commands)
     return parser
 

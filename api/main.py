@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -16,6 +17,7 @@ from api.cases.router import router as cases_router
 from api.channels.line.channel import build_line_channel
 from api.channels.line.events import resume_line_inbox
 from api.channels.line.router import router as line_router
+from api.channels.registry import build_registry
 from api.channels.web.furigana import router as furigana_router
 from api.channels.web.language import router as widget_language_router
 from api.channels.web.router import router as web_router
@@ -35,6 +37,7 @@ from api.health.router import router as health_router
 from api.metrics.router import router as metrics_router
 from api.open311.router import admin_router as open311_keys_router
 from api.open311.router import router as open311_router
+from api.outbox.dispatcher import Dispatcher
 from api.seed import seed_if_empty
 from api.staff.router import accounts_router
 from api.staff.router import router as auth_router
@@ -68,10 +71,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             with unit_of_work() as session:
                 seed_if_empty(session, settings.city_dir)
         await resume_line_inbox(app)
+        # Messages to citizens: routes deliver theirs right after the commit; this loop picks
+        # up retries and what a stopped process left behind.
+        factory = get_sessionmaker()
+        app.state.outbox = Dispatcher(factory, build_registry(settings, factory))
+        outbox_task = asyncio.create_task(app.state.outbox.run())
         # Build the search index and load the Japanese pipeline now, not on a citizen's first
         # question (a few seconds with word vectors).
         await asyncio.to_thread(_warm_up)
         yield
+        outbox_task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await outbox_task
         await app.state.rasa.close()
 
     app = FastAPI(
@@ -88,6 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.conversation = ConversationService(
         rasa, settings.max_message_chars, lambda: app.state.session_factory()
     )
+    app.state.settings = settings  # the channels of the outbox are built from it
     app.state.line = build_line_channel(settings)  # None when LINE is not configured
     install_error_handlers(app)
     app.add_middleware(

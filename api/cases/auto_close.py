@@ -14,10 +14,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.cases import service
 from api.cases.models import Case, CaseStatus
 from api.cases.numbering import JAPAN
-from api.cases.resolution import prepare_resolution
-from api.channels.line.channel import LineChannel
+from api.cases.resolution import enqueue_resolution
+from api.channels.registry import ChannelRegistry
 from api.core.db import unit_of_work
 from api.core.errors import AppError
+from api.outbox.dispatcher import Dispatcher
 
 logger = logging.getLogger(__name__)
 
@@ -32,8 +33,10 @@ MESSAGE = (
 class AutoCloseReport:
     closed: list[str] = field(default_factory=list)  # case numbers
     failed: list[tuple[str, str]] = field(default_factory=list)  # (case number, reason)
-    # Closed, but LINE refused the message afterwards: (case number, reason).
+    # Closed, but the channel refused the message for good: (case number, reason).
     untold: list[tuple[str, str]] = field(default_factory=list)
+    # Closed; the message is still to be delivered (the API's outbox dispatcher retries it).
+    retrying: list[str] = field(default_factory=list)
 
 
 def cutoff(waiting_days: int, now: datetime) -> datetime:
@@ -60,11 +63,12 @@ async def auto_close(
     *,
     waiting_days: int,
     now: datetime,
-    line: LineChannel | None,
+    channels: ChannelRegistry,
 ) -> AutoCloseReport:
-    """Resolves every due case, each in its own transaction: one that cannot be told (LINE not
-    configured) stays open and is reported, the others are closed; a LINE push refused after
-    the close is reported too (the case stays closed; its history says the citizen was not
+    """Resolves every due case, each in its own transaction with its message to the citizen
+    queued in the outbox: one that cannot be told (LINE not configured) stays open and is
+    reported, the others are closed. The messages are then delivered, after every commit; one
+    refused is reported too (the case stays closed; its history says the citizen was not
     told)."""
     if waiting_days < 1:
         raise ValueError("waiting_days must be at least 1")
@@ -72,6 +76,7 @@ async def auto_close(
     with unit_of_work(factory) as session:
         numbers = due(session, waiting_days, now)
     report = AutoCloseReport()
+    deliveries: dict[int, str] = {}  # delivery id -> case number
     for number in numbers:
         try:
             with unit_of_work(factory) as session:
@@ -83,20 +88,24 @@ async def auto_close(
                     continue
                 message = MESSAGE.format(number=number, days=waiting_days)
                 service.close_as_system(session, case, message, now)
-                push = prepare_resolution(
-                    session, case, actor=service.SYSTEM_ACTOR, survey=False, line=line, now=now
+                delivery = enqueue_resolution(
+                    session,
+                    case,
+                    actor=service.SYSTEM_ACTOR,
+                    survey=False,
+                    channels=channels,
+                    now=now,
                 )
+                delivery_id = delivery.id if delivery is not None else None
         except AppError as exc:  # refused before anything changed (LINE not configured …)
             logger.warning("auto-close of case %s failed: %s", number, exc.code)
             report.failed.append((number, exc.message))
             continue
         report.closed.append(number)
-        if push is not None:  # after the commit: no network call inside a transaction
-            try:
-                await push.send()
-            except AppError as exc:
-                logger.warning("auto-close of case %s: citizen not told: %s", number, exc.code)
-                with unit_of_work(factory) as session:
-                    service.record_undelivered(session, number, exc.code)
-                report.untold.append((number, exc.message))
+        if delivery_id is not None:
+            deliveries[delivery_id] = number
+    if deliveries:  # after the commits: no network call inside a transaction
+        sent = await Dispatcher(factory, channels).deliver(list(deliveries))
+        report.untold = [(deliveries[i], "the channel refused the message") for i in sent.failed]
+        report.retrying = [deliveries[i] for i in sent.retrying]
     return report

@@ -7,7 +7,7 @@ import asyncio
 import sys
 
 from api.cases.auto_close import auto_close, due
-from api.channels.line.channel import build_line_channel
+from api.channels.registry import build_registry
 from api.core.config import get_settings
 from api.core.db import get_sessionmaker, unit_of_work
 from api.core.migrate import upgrade_database
@@ -39,13 +39,15 @@ def cases_auto_close(args: argparse.Namespace) -> int:
             get_sessionmaker(),
             waiting_days=args.waiting_days,
             now=now,
-            line=build_line_channel(settings),
+            channels=build_registry(settings, get_sessionmaker()),
         )
     )
     for number in report.closed:
         print(f"closed {number}")
     for number, reason in report.failed:
         print(f"madoguchi: {number}: not closed: {reason}", file=sys.stderr)
+    for number in report.retrying:
+        print(f"{number}: closed; the message to the citizen will be retried", file=sys.stderr)
     for number, reason in report.untold:
         print(
             f"madoguchi: {number}: closed, but the citizen was not told: {reason}", file=sys.stderr

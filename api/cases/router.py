@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -11,7 +11,7 @@ from api.cases import service
 from api.cases.models import Case, CaseStatus
 from api.cases.places import parse_area
 from api.cases.repository import CaseRepository
-from api.cases.resolution import prepare_resolution
+from api.cases.resolution import enqueue_resolution
 from api.cases.schemas import (
     AssignIn,
     CaseList,
@@ -24,75 +24,67 @@ from api.cases.schemas import (
     StatusIn,
     TransferIn,
 )
-from api.channels.delivery import Outgoing, PendingPush, prepare_messages
-from api.channels.line.channel import LineChannel
+from api.channels.base import Outgoing
+from api.channels.registry import ChannelRegistry
 from api.conversation.transcript import TranscriptLine, transcript_from_events
 from api.core.db import unit_of_work
-from api.core.errors import AppError, ServiceUnavailableError
+from api.core.errors import AppError
 from api.core.types import utcnow
 from api.departments.repository import DepartmentRepository
 from api.deps import MAX_OFFSET, CurrentStaff, FactoryDep, ReadSessionDep, SessionDep
 from api.faq.knowledge import knowledge_cache
 from api.handoff import service as handoff
+from api.outbox import service as outbox
+from api.outbox.deps import ChannelsDep, DispatcherDep
+from api.outbox.dispatcher import Dispatcher
+from api.outbox.models import OutboxDelivery
+from api.outbox.schemas import DeliveryOut
 from api.sla.service import case_sla
 from api.staff.auth import StaffPrincipal
 
 router = APIRouter(prefix="/api/v1/cases", tags=["cases"])
 
 
-class LineDeliveryFailedError(ServiceUnavailableError):
-    code = "line_delivery_failed"
+Change = Callable[[Session, Case], OutboxDelivery | None]
 
 
-def _change_and_prepare(
-    factory: sessionmaker[Session],
-    staff: StaffPrincipal,
-    case_number: str,
-    change: Callable[[Session, Case], PendingPush | None],
-) -> tuple[CaseOut, PendingPush | None]:
+def _change_and_enqueue(
+    factory: sessionmaker[Session], staff: StaffPrincipal, case_number: str, change: Change
+) -> tuple[CaseOut, OutboxDelivery | None]:
     """Applies `change` to the case in one short transaction and commits: what is said to the
-    citizen is on record (and in the widget's outbox) before any LINE push is sent."""
+    citizen is on record, and queued for delivery, in that same transaction."""
     with unit_of_work(factory) as session:
         case = service.get_case(session, staff, case_number)
-        push = change(session, case)
-        return _case_out(session, case), push
+        delivery = change(session, case)
+        return _case_out(session, case), delivery
 
 
-async def _commit_then_push(
+async def _commit_then_deliver(
     factory: sessionmaker[Session],
     staff: StaffPrincipal,
     case_number: str,
-    change: Callable[[Session, Case], PendingPush | None],
+    change: Change,
+    background: BackgroundTasks,
+    dispatcher: Dispatcher,
 ) -> CaseOut:
-    """The change committed first, then the push (never a network call inside a transaction).
-    Should LINE refuse it, the change stands, the case's history says the message did not
-    reach the citizen, and the answer is 503 `line_delivery_failed` saying so."""
-    out, push = await run_in_threadpool(_change_and_prepare, factory, staff, case_number, change)
-    if push is None:
-        return out
-    try:
-        await push.send()
-    except AppError as error:
-        await run_in_threadpool(_record_undelivered, factory, case_number, error)
-        raise LineDeliveryFailedError(
-            f"case {case_number} was saved, but LINE did not take the message ({error.message}); "
-            f"send it again as a reply"
-        ) from error
+    """The change commits, the answer leaves at once with the delivery `pending`, and the
+    dispatcher sends it right after (the poller retries it should that fail). A delivery that
+    fails for good shows in the case's history as `delivery_failed`."""
+    out, delivery = await run_in_threadpool(
+        _change_and_enqueue, factory, staff, case_number, change
+    )
+    if delivery is not None:
+        background.add_task(dispatcher.deliver_now, [delivery.id])
     return out
 
 
-def _record_undelivered(factory: sessionmaker[Session], case_number: str, error: AppError) -> None:
-    with unit_of_work(factory) as session:
-        service.record_undelivered(session, case_number, error.code)
-
-
-def _reply(text: str, staff: StaffPrincipal, line: LineChannel | None):  # type: ignore[no-untyped-def]
+def _reply(text: str, staff: StaffPrincipal, channels: ChannelRegistry) -> Change:
     """The change that sends `text` to the citizen and records it as a staff reply."""
 
-    def change(session: Session, case: Case) -> PendingPush | None:
-        push = prepare_messages(session, case, [Outgoing(text, "staff")], line=line)
+    def change(session: Session, case: Case) -> OutboxDelivery | None:
+        delivery = outbox.enqueue(session, case, [Outgoing(text, "staff")], channels=channels)
         service.record_reply(session, staff, case, text, case.channel)
-        return push
+        return delivery
 
     return change
 
@@ -101,8 +93,13 @@ def _case_out(session: Session, case: Case) -> CaseOut:
     department = DepartmentRepository(session).get(case.department_code)
     out = CaseOut.model_validate(case)
     waiting = case.id in handoff.waiting_case_ids(session, [case.id])
+    deliveries = [DeliveryOut.model_validate(d) for d in outbox.of_case(session, case.id)]
     return out.model_copy(
-        update={"sla": case_sla(case, department, utcnow()), "live_waiting": waiting}
+        update={
+            "sla": case_sla(case, department, utcnow()),
+            "live_waiting": waiting,
+            "deliveries": deliveries,
+        }
     )
 
 
@@ -242,12 +239,19 @@ def comment(case_number: str, body: CommentIn, session: SessionDep, staff: Curre
     },
 )
 async def reply(
-    case_number: str, body: ReplyIn, request: Request, factory: FactoryDep, staff: CurrentStaff
+    case_number: str,
+    body: ReplyIn,
+    factory: FactoryDep,
+    staff: CurrentStaff,
+    channels: ChannelsDep,
+    dispatcher: DispatcherDep,
+    background: BackgroundTasks,
 ) -> CaseOut:
     """Sends a message to the citizen through the channel the case came from (the web widget
-    shows it at once; LINE gets a push) and records it in the case's history."""
-    change = _reply(body.body, staff, request.app.state.line)
-    return await _commit_then_push(factory, staff, case_number, change)
+    shows it at once; LINE gets a push) and records it in the case's history. Answers before
+    the channel is called: `deliveries` ends with this message, `pending`."""
+    change = _reply(body.body, staff, channels)
+    return await _commit_then_deliver(factory, staff, case_number, change, background, dispatcher)
 
 
 @router.post(
@@ -256,17 +260,22 @@ async def reply(
     responses={**_ERRORS, 409: {"description": "already taken over, or no live conversation"}},
 )
 async def take_over(
-    case_number: str, request: Request, factory: FactoryDep, staff: CurrentStaff
+    case_number: str,
+    factory: FactoryDep,
+    staff: CurrentStaff,
+    channels: ChannelsDep,
+    dispatcher: DispatcherDep,
+    background: BackgroundTasks,
 ) -> CaseOut:
     """Live handoff: from now on the citizen's messages go to this case's thread and the bot
     stays silent; staff answer with /replies. The citizen is told a person has taken over."""
-    tell = _reply(handoff.TAKEN_OVER, staff, request.app.state.line)
+    tell = _reply(handoff.TAKEN_OVER, staff, channels)
 
-    def change(session: Session, case: Case) -> PendingPush | None:
+    def change(session: Session, case: Case) -> OutboxDelivery | None:
         handoff.start(session, staff, case)
         return tell(session, case)
 
-    return await _commit_then_push(factory, staff, case_number, change)
+    return await _commit_then_deliver(factory, staff, case_number, change, background, dispatcher)
 
 
 @router.delete(
@@ -275,16 +284,21 @@ async def take_over(
     responses={**_ERRORS, 409: {"description": "nobody has taken over this conversation"}},
 )
 async def hand_back(
-    case_number: str, request: Request, factory: FactoryDep, staff: CurrentStaff
+    case_number: str,
+    factory: FactoryDep,
+    staff: CurrentStaff,
+    channels: ChannelsDep,
+    dispatcher: DispatcherDep,
+    background: BackgroundTasks,
 ) -> CaseOut:
     """Ends the live handoff: the bot answers the citizen again."""
-    tell = _reply(handoff.HANDED_BACK, staff, request.app.state.line)
+    tell = _reply(handoff.HANDED_BACK, staff, channels)
 
-    def change(session: Session, case: Case) -> PendingPush | None:
+    def change(session: Session, case: Case) -> OutboxDelivery | None:
         handoff.end(session, staff, case)
         return tell(session, case)
 
-    return await _commit_then_push(factory, staff, case_number, change)
+    return await _commit_then_deliver(factory, staff, case_number, change, background, dispatcher)
 
 
 @router.post(
@@ -294,30 +308,33 @@ async def hand_back(
         **_ERRORS,
         409: {"description": "transition not allowed, or the case's LINE user is unknown"},
         422: {"description": "resolving without a message for the citizen"},
-        503: {
-            "description": "LINE is not configured (nothing changed), or LINE did not take "
-            "the resolution message (the case is resolved; its history says so)"
-        },
+        503: {"description": "LINE is not configured (nothing changed)"},
     },
 )
 async def set_status(
-    case_number: str, body: StatusIn, request: Request, factory: FactoryDep, staff: CurrentStaff
+    case_number: str,
+    body: StatusIn,
+    factory: FactoryDep,
+    staff: CurrentStaff,
+    channels: ChannelsDep,
+    dispatcher: DispatcherDep,
+    background: BackgroundTasks,
 ) -> CaseOut:
     """Changes the status. Resolving sends `message` to the citizen through the case's channel
     (web widget or LINE; nothing for phone cases), records it like a reply, and with `survey`
     asks the citizen, once per case, for a satisfaction survey."""
 
-    def change(session: Session, case: Case) -> PendingPush | None:
+    def change(session: Session, case: Case) -> OutboxDelivery | None:
         service.change_status(session, staff, case.case_number, body.status, body.message)
         if body.status != CaseStatus.resolved:
             return None
-        return prepare_resolution(
+        return enqueue_resolution(
             session,
             case,
             actor=staff.name,
             survey=body.survey,
-            line=request.app.state.line,
+            channels=channels,
             now=case.resolved_at or utcnow(),
         )
 
-    return await _commit_then_push(factory, staff, case_number, change)
+    return await _commit_then_deliver(factory, staff, case_number, change, background, dispatcher)

@@ -6,6 +6,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from api.cases.models import CaseKind, CaseStatus
+from api.outbox.schemas import DeliveryOut
 from api.sla.service import CaseSla
 
 
@@ -110,6 +111,9 @@ class CaseOut(CaseSummaryOut):
     # Told to the citizen with the number: it lets them ask about the case from elsewhere.
     access_code: str | None
     events: list[CaseEventOut]
+    # Messages to the citizen, latest last: a route that sends one answers at once with it
+    # `pending`; the outbox delivers it after the commit.
+    deliveries: list[DeliveryOut] = Field(default_factory=list)
 
 
 class CaseList(BaseModel):

@@ -17,5 +17,6 @@ def import_all_models() -> None:
     import api.feedback.models
     import api.handoff.models
     import api.open311.models
+    import api.outbox.models
     import api.staff.models
     import api.survey.models  # noqa: F401

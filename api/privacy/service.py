@@ -17,6 +17,7 @@ from api.channels.line.models import CaseAttachment, InboxStatus, LineInboxEvent
 from api.channels.web.models import WebChatSession, WebOutboxMessage
 from api.conversation.models import ConversationLanguage
 from api.core.errors import NotFoundError
+from api.outbox.models import OutboxDelivery
 from api.privacy.policy import Cutoffs
 
 ERASED = "（削除済み）"
@@ -111,6 +112,9 @@ def erase_case(session: Session, case_number: str, *, actor: str, now: datetime)
     sender = case.sender_id
     _erase_case_fields(session, case, now, all_text=True)
     report.add("cases", 1)
+    # Messages not yet delivered are not sent any more; delivered ones hold nothing personal.
+    queued = session.execute(delete(OutboxDelivery).where(OutboxDelivery.case_id == case.id))
+    report.add("messages waiting for delivery", int(queued.rowcount or 0))  # type: ignore[attr-defined]
     if sender:
         report.senders.append(sender)
         outbox = session.execute(

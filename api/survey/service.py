@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from api.cases.models import Case, CaseEventKind
 from api.cases.service import SYSTEM_ACTOR, record_survey_event
-from api.channels.delivery import reachable
+from api.channels.registry import reachable
 from api.conversation.language import language_of
 from api.conversation.schemas import ChatMessage
 from api.nlp import mask

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy.orm import sessionmaker
 
+from api.cases.service import record_undelivered
 from api.core.db import build_engine, unit_of_work
 from api.staff.models import StaffRole
 from api.staff.service import add_staff
@@ -215,6 +216,31 @@ def test_call_centre_registers_a_phone_call(console: Page, admin_account: str) -
     expect(details).to_contain_text("電話")
     expect(details).to_contain_text("道路維持課")  # routed from what was said
     expect(console.get_by_text("会話の記録はありません（電話受付など）。")).to_be_visible()
+
+
+def test_a_message_that_did_not_reach_the_citizen_is_shown(
+    console: Page, admin_account: str, stack: Stack
+) -> None:
+    """A delivery the channel refused for good (the outbox notes it in the case's history)
+    shows on the case page with its time."""
+    sign_in(console, admin_account)
+    form = console.get_by_role("form", name="電話で受け付けた案件を登録")
+    form.get_by_label("種別").select_option("report")
+    form.get_by_label("内容").fill("中央公園の水飲み場が壊れていると電話がありました")
+    form.get_by_role("button", name="登録する").click()
+    heading = console.get_by_role("heading", name=re.compile(r"案件 \d{4}-\d{6}"))
+    expect(heading).to_be_visible()
+    number = re.search(r"\d{4}-\d{6}", heading.inner_text())
+    assert number is not None
+    engine = build_engine(stack.database_url)
+    with unit_of_work(sessionmaker(bind=engine)) as session:
+        record_undelivered(session, number.group(0), "LINE HTTP 400")
+    engine.dispose()
+    console.reload()
+    entry = console.get_by_role("list", name="対応履歴").get_by_role("listitem").last
+    expect(entry).to_contain_text("お客様に届きませんでした")
+    expect(entry).to_contain_text("LINE HTTP 400")
+    expect(entry).to_contain_text(re.compile(r"\d{1,2}:\d{2}"))
 
 
 def test_a_citizen_waiting_in_a_live_chat_is_announced_and_leads_the_queue(

@@ -88,24 +88,30 @@ class LineClient:
         )
 
     async def push(
-        self, to: str, messages: list[dict[str, Any]], *, retry_key: str | None = None
+        self,
+        to: str,
+        messages: list[dict[str, Any]],
+        *,
+        retry_key: str | None = None,
+        attempts: int = _PUSH_ATTEMPTS,
     ) -> str:
         """Pushes with an X-Line-Retry-Key, retrying timeouts and 5xx with the same key (LINE
-        accepts a key once: a 409 on a retry means the first attempt got through).
-        Returns the retry key."""
+        accepts a key once: a 409 on a retry means the first attempt got through), up to
+        `attempts` times (1 for the outbox, which retries later itself). Returns the retry key."""
         body = {"to": to, "messages": messages}
         PushMessageRequest.from_dict(body)
         key = retry_key or str(uuid.uuid4())
         headers = self._headers(**{"X-Line-Retry-Key": key})
         last_error = "no attempt"
-        for attempt in range(1, _PUSH_ATTEMPTS + 1):
+        last_status: int | None = None  # of the last answer, when LINE answered
+        for attempt in range(1, attempts + 1):
             try:
                 async with httpx.AsyncClient(timeout=self._timeout) as client:
                     response = await client.post(
                         f"{self._api}/v2/bot/message/push", json=body, headers=headers
                     )
             except httpx.HTTPError as exc:
-                last_error = type(exc).__name__
+                last_error, last_status = type(exc).__name__, None
             else:
                 if response.status_code == 200:
                     return key
@@ -117,10 +123,12 @@ class LineClient:
                         f"{_line_message(response)}",
                         http_status=response.status_code,
                     )
-                last_error = f"HTTP {response.status_code}"
-            if attempt < _PUSH_ATTEMPTS:
+                last_error, last_status = f"HTTP {response.status_code}", response.status_code
+            if attempt < attempts:
                 await asyncio.sleep(_PUSH_BACKOFF_SECONDS * attempt)
-        raise LineApiError(f"LINE push failed after {_PUSH_ATTEMPTS} attempts: {last_error}")
+        raise LineApiError(
+            f"LINE push failed after {attempts} attempt(s): {last_error}", http_status=last_status
+        )
 
     async def get_content(self, message_id: str, *, max_bytes: int) -> ImageContent:
         url = f"{self._data}/v2/bot/message/{message_id}/content"

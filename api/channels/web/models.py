@@ -26,6 +26,8 @@ class WebOutboxMessage(Base):
     buttons: Mapped[list[dict[str, Any]]] = mapped_column(
         JSON, default=list, server_default=text("'[]'")
     )
+    # The outbox delivery that wrote it (its retry key): a repeated send adds nothing.
+    delivery_key: Mapped[str | None] = mapped_column(String(36), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

@@ -21,15 +21,17 @@ def post(
     case_id: int | None,
     author: str,
     buttons: Sequence[ChatButton] = (),
+    delivery_key: str | None = None,
 ) -> int:
     """Queues a message for the widget; `buttons` are choices shown under it (each sends its
-    payload as the citizen's next message)."""
+    payload as the citizen's next message); `delivery_key` is the outbox delivery's retry key."""
     message = WebOutboxMessage(
         sender_id=sender_id,
         case_id=case_id,
         author=author,
         body=body,
         buttons=[{"title": b.title, "payload": b.payload} for b in buttons],
+        delivery_key=delivery_key,
     )
     session.add(message)
     session.flush()

@@ -16,7 +16,8 @@
     status_changed: "状態の変更", replied: "市民への返信", citizen_message: "市民からのメッセージ",
     handoff_started: "職員が会話を引き継ぎ", handoff_ended: "自動応答に戻す",
     survey_sent: "満足度アンケートを送信", survey_answered: "アンケートの回答", survey_declined: "アンケートは回答しない",
-    linked: "重複の関連付け", unlinked: "重複の関連付けを解除", duplicate_reported: "別の市民から同じ内容の通報"
+    linked: "重複の関連付け", unlinked: "重複の関連付けを解除", duplicate_reported: "別の市民から同じ内容の通報",
+    delivery_failed: "お客様に届きませんでした"
   };
   var SURVEY_TARGET = { bot: "チャットボット", staff: "職員の対応" };
   var main = document.getElementById("main");

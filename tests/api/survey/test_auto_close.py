@@ -15,7 +15,9 @@ from api.cases.auto_close import MESSAGE, auto_close, cutoff, due
 from api.cases.models import Case, CaseStatus
 from api.cases.numbering import JAPAN
 from api.cases.service import open_case
+from api.channels.registry import ChannelRegistry, build_registry
 from api.cli import main
+from api.core.config import Settings
 from api.core.db import unit_of_work
 from api.core.types import utcnow
 from api.departments.service import upsert_departments
@@ -25,6 +27,11 @@ from tests.api.conftest import demo_departments
 from tests.api.survey.conftest import SENDER, WEB_SENDER, OpenCase
 from tests.api.survey.helpers import outbox, surveys
 from tests.api.test_cli import scratch_database  # noqa: F401  (fixture used by name)
+
+
+def no_line(factory: sessionmaker[Session]) -> ChannelRegistry:
+    return build_registry(Settings(LINE_CHANNEL_SECRET="", LINE_CHANNEL_ACCESS_TOKEN=""), factory)
+
 
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=JAPAN)
 
@@ -65,7 +72,12 @@ def test_auto_close_resolves_stale_waiting_cases_without_a_survey(
     working = waiting_since(seeded, open_for("web", sender="web:working"), long_ago, "in_progress")
 
     report = asyncio.run(
-        auto_close(session_factory, waiting_days=7, now=NOW, line=line_app.state.line)
+        auto_close(
+            session_factory,
+            waiting_days=7,
+            now=NOW,
+            channels=build_registry(line_app.state.settings, session_factory),
+        )
     )
     assert sorted(report.closed) == sorted([web.case_number, line.case_number, phone.case_number])
     assert report.failed == []
@@ -94,7 +106,12 @@ def test_auto_close_resolves_stale_waiting_cases_without_a_survey(
 
     # Run again: nothing left to close.
     again = asyncio.run(
-        auto_close(session_factory, waiting_days=7, now=NOW, line=line_app.state.line)
+        auto_close(
+            session_factory,
+            waiting_days=7,
+            now=NOW,
+            channels=build_registry(line_app.state.settings, session_factory),
+        )
     )
     assert again.closed == [] and again.failed == []
 
@@ -106,7 +123,9 @@ def test_a_case_that_cannot_be_told_stays_open(
         seeded, open_for("line", sender=SENDER), NOW - timedelta(days=9), "waiting_citizen"
     )
     web = waiting_since(seeded, open_for("web"), NOW - timedelta(days=9), "waiting_citizen")
-    report = asyncio.run(auto_close(session_factory, waiting_days=7, now=NOW, line=None))
+    report = asyncio.run(
+        auto_close(session_factory, waiting_days=7, now=NOW, channels=no_line(session_factory))
+    )
     assert report.closed == [web.case_number]
     [(number, reason)] = report.failed
     assert number == line.case_number and "LINE" in reason

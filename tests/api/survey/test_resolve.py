@@ -86,14 +86,13 @@ def test_line_refusing_the_push_after_the_commit_is_on_record(
     line_api: LineStub,
 ) -> None:
     """The resolution is committed before the push (no network call inside a transaction):
-    when LINE then refuses the push, the case stays resolved, its history says the citizen
-    was not told, and staff get a 503 that says so; a reply reaches the citizen."""
+    the answer says the delivery is pending; when LINE then refuses the push, the case stays
+    resolved, its history says the citizen was not told, and its delivery is `failed`."""
     case = open_for("line", sender=SENDER)
     line_api.scripted.append(("/v2/bot/message/push", 400, {"message": "Invalid request"}))
     response = resolve(line_client, case.case_number)
-    assert response.status_code == 503
-    error = response.json()["error"]
-    assert error["code"] == "line_delivery_failed" and "was saved" in error["message"]
+    assert response.status_code == 200, response.text
+    assert [d["state"] for d in response.json()["deliveries"]] == ["pending"]
     detail = events(line_client, case.case_number)
     assert [kind for kind, _, _ in detail] == [
         "created",
@@ -104,6 +103,10 @@ def test_line_refusing_the_push_after_the_commit_is_on_record(
     ]
     assert len(surveys(session_factory, case.id)) == 1
     assert len(line_api.pushes) == 1
+    shown = line_client.get(f"/api/v1/cases/{case.case_number}", headers=AUTH).json()
+    assert [(d["state"], d["last_error"]) for d in shown["deliveries"]] == [
+        ("failed", "LINE HTTP 400")
+    ]
 
     # Resolving again is refused (it is resolved); staff send the message as a reply.
     assert resolve(line_client, case.case_number).status_code == 409

@@ -1,0 +1,26 @@
+"""FastAPI dependencies: the channels and a dispatcher bound to the request's session factory
+(tests bind it to their rolled-back connection)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from api.channels.registry import ChannelRegistry, build_registry
+from api.deps import FactoryDep
+from api.outbox.dispatcher import Dispatcher
+
+
+def get_channels(request: Request, factory: FactoryDep) -> ChannelRegistry:
+    return build_registry(request.app.state.settings, factory)
+
+
+ChannelsDep = Annotated[ChannelRegistry, Depends(get_channels)]
+
+
+def get_dispatcher(factory: FactoryDep, channels: ChannelsDep) -> Dispatcher:
+    return Dispatcher(factory, channels)
+
+
+DispatcherDep = Annotated[Dispatcher, Depends(get_dispatcher)]
