@@ -18,6 +18,7 @@ from api.staff.service import add_staff
 from tests.e2e.browser import open_page
 from tests.e2e.conftest import Stack, wait_knowledge_fresh
 from tests.e2e.test_widget import (
+    EASY_SWITCH,
     ask,
     bot_messages,
     open_chat_with_keyboard,
@@ -201,6 +202,29 @@ def test_faq_english_text_is_edited_and_answers_english_questions(
     expect(bot_messages(citizen).last).to_have_text(
         re.compile(r"Submit a marriage registration at the Citizens Division, any day")
     )
+
+
+def test_faq_easy_japanese_answer_is_edited_and_given_with_the_switch_on(
+    citizen: Page, console: Page, admin_account: str, stack: Stack
+) -> None:
+    sign_in(console, admin_account)
+    console.get_by_role("link", name="FAQの管理").click()
+    console.get_by_label("担当課で絞り込み").select_option(label="市民課")
+    console.get_by_role("button", name="M0021 を編集").click()
+    editor = console.get_by_role("form", name="FAQ M0021 の編集")
+    editor.get_by_label("やさしい日本語の回答（任意）").fill(
+        "婚姻届は、市民課に 出します。いつでも 出せます。（へんしゅう 000-210-1101）"
+    )
+    editor.get_by_role("button", name="保存").click()
+    expect(console.get_by_role("status")).to_contain_text("保存しました")
+    wait_knowledge_fresh(stack.api_url)
+
+    open_chat_with_keyboard(citizen)
+    citizen.get_by_role("switch", name=EASY_SWITCH).click()
+    ask(citizen, "婚姻届はどこに出せばいいですか？")
+    # Readings split the words; the phone number has none.
+    expect(bot_messages(citizen).last).to_contain_text("000-210-1101）")
+    expect(bot_messages(citizen).last).to_contain_text("へんしゅう")
 
 
 def test_call_centre_registers_a_phone_call(console: Page, admin_account: str) -> None:

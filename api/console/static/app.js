@@ -380,14 +380,15 @@
         id: suggested ? "S" + new Date().toISOString().replace(/\D/g, "").slice(0, 14) : "",
         question: suggested || "", answer: "",
         department: params.get("suggested_department") || department || null,
-        alternatives: [], tags: [], url: null, question_en: null, answer_en: null
+        alternatives: [], tags: [], url: null, question_en: null, answer_en: null, answer_easy: null
       };
       var form = h("form", { class: "card", "aria-labelledby": "faq-edit-title", onsubmit: function (event) {
         event.preventDefault();
         var e = form.elements;
         var body = { question: e.question.value, answer: e.answer.value, department: e.department.value || null,
           alternatives: lines(e.alternatives.value), tags: entry.tags, url: entry.url,
-          question_en: e.question_en.value.trim() || null, answer_en: e.answer_en.value.trim() || null };
+          question_en: e.question_en.value.trim() || null, answer_en: e.answer_en.value.trim() || null,
+          answer_easy: e.answer_easy.value.trim() || null };
         // The bot's knowledge is rebuilt before the save returns (seconds on a large FAQ):
         // say so, and keep a second click from sending it twice.
         var submit = form.querySelector("button[type=submit]");
@@ -403,6 +404,8 @@
         isNew ? [h("label", { for: "faq-id", text: "ID" }), h("input", { id: "faq-id", name: "id", value: entry.id, required: true })] : null,
         h("label", { for: "faq-question", text: "質問" }), h("input", { id: "faq-question", name: "question", value: entry.question, required: true }),
         h("label", { for: "faq-answer", text: "回答" }), h("textarea", { id: "faq-answer", name: "answer", required: true, text: entry.answer }),
+        // Easy Japanese (optional): the answer for citizens with 「やさしい にほんご・ふりがな」 on.
+        h("label", { for: "faq-answer-easy", text: "やさしい日本語の回答（任意）" }), h("textarea", { id: "faq-answer-easy", name: "answer_easy", lang: "ja", text: entry.answer_easy || "" }),
         h("label", { for: "faq-alternatives", text: "言い換え（1行に1つ）" }), h("textarea", { id: "faq-alternatives", name: "alternatives", text: (entry.alternatives || []).join("\n") }),
         // English text (optional): English questions are answered with it first.
         h("label", { for: "faq-question-en", text: "質問（英語・任意）" }), h("input", { id: "faq-question-en", name: "question_en", lang: "en", value: entry.question_en || "" }),
