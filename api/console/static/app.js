@@ -8,9 +8,10 @@
   var STATUS = { new: "新規", in_progress: "対応中", waiting_citizen: "市民の返信待ち", resolved: "解決済み" };
   var KIND = { report: "不具合の通報", inquiry: "問い合わせ", human_request: "職員への取り次ぎ" };
   var CHANNEL = { web: "ウェブ", line: "LINE", phone: "電話", api: "API", open311: "Open311 アプリ" };
-  // The citizen's language as the chat detected it (ISO 639-1).
+  // The citizen's language as the chat detected it (ISO 639-1), or やさしい日本語 (the widget's
+  // switch): a reply to such a citizen is best written in short, plain sentences too.
   var LANGUAGE = { ja: "日本語", en: "英語", zh: "中国語", ko: "韓国語", vi: "ベトナム語", pt: "ポルトガル語",
-    es: "スペイン語", tl: "タガログ語", id: "インドネシア語", th: "タイ語" };
+    es: "スペイン語", tl: "タガログ語", id: "インドネシア語", th: "タイ語", "ja-x-easy": "やさしい日本語" };
   var EVENT = {
     created: "受付", assigned: "担当者の割り当て", transferred: "転送", commented: "内部メモ",
     status_changed: "状態の変更", replied: "市民への返信", citizen_message: "市民からのメッセージ",

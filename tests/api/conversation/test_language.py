@@ -96,3 +96,18 @@ def test_an_easy_japanese_conversation_stays_easy_on_japanese_messages(
     assert _language(session_factory) == EASY_JAPANESE
     _say(conversation, "How do I dispose of large garbage?")  # another language: a switch
     assert _language(session_factory) == "en"
+
+
+def test_a_case_opened_in_easy_japanese_tells_staff_so(
+    conversation: ConversationService,
+    session_factory: sessionmaker[Session],
+    seeded: Session,
+    client: TestClient,
+    auth: dict[str, str],
+) -> None:
+    with session_factory.begin() as session:
+        remember(session, SENDER, EASY_JAPANESE)
+    _say(conversation, "駅の近くの道路に大きな穴があいています")
+    case = open_road_report(seeded, channel="web", sender=SENDER)
+    detail = client.get(f"/api/v1/cases/{case.case_number}", headers=auth).json()
+    assert case.language == detail["language"] == EASY_JAPANESE
