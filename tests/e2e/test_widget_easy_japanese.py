@@ -18,6 +18,7 @@ from tests.e2e.browser import open_page
 from tests.e2e.conftest import Stack
 from tests.e2e.test_accessibility import assert_no_violations
 from tests.e2e.test_widget import EASY_SWITCH, ask, bot_messages, open_chat_with_keyboard
+from tests.e2e.test_widget_language import conversation_language
 
 pytestmark = pytest.mark.e2e
 GARBAGE = "粗大ごみの出し方を教えてください"  # answered by M0001, which has an easy answer
@@ -47,7 +48,7 @@ def _wait_for_reply(page: Page, before: int) -> Locator:
     return bot_messages(page).nth(before)
 
 
-def test_the_switch_gives_easy_texts_with_readings_and_back(page: Page) -> None:
+def test_the_switch_gives_easy_texts_with_readings_and_back(page: Page, stack: Stack) -> None:
     open_chat_with_keyboard(page)
     switch = page.get_by_role("switch", name=EASY_SWITCH)
     expect(switch).to_have_attribute("aria-checked", "false")
@@ -70,6 +71,7 @@ def test_the_switch_gives_easy_texts_with_readings_and_back(page: Page) -> None:
     assert _plain(answer) == _easy_answer("M0001")
     helpful = translate(EASY_JAPANESE, "helpful")
     expect(answer.get_by_role("button", name=helpful)).to_be_visible()
+    assert conversation_language(page, stack) == EASY_JAPANESE
     assert_no_violations(page)
 
     switch.click()
@@ -80,3 +82,17 @@ def test_the_switch_gives_easy_texts_with_readings_and_back(page: Page) -> None:
     expect(ordinary).to_contain_text("みどり野市役所の案内窓口です")
     ask(page, GARBAGE)
     expect(_wait_for_reply(page, 4)).to_contain_text("受付センター（電話 000-210-1240、平日")
+    assert conversation_language(page, stack) == "ja"
+
+
+def test_another_language_from_the_menu_turns_the_switch_off(page: Page) -> None:
+    open_chat_with_keyboard(page)
+    switch = page.get_by_role("switch", name=EASY_SWITCH)
+    switch.click()
+    menu = page.get_by_label("言語 Language")
+    expect(menu).to_have_value("ja")  # easy Japanese is Japanese, not an entry of the menu
+    expect(menu.locator("option")).to_have_count(2)
+    menu.select_option("en")
+    expect(switch).to_have_attribute("aria-checked", "false")
+    expect(bot_messages(page).first).to_contain_text("Hello")
+    expect(page.locator(".msg ruby")).to_have_count(0)
