@@ -25,6 +25,7 @@ from api.core.types import utcnow
 from api.departments.models import Department
 from api.departments.repository import DepartmentRepository
 from api.handoff.presence import is_open, next_opening
+from api.i18n import is_japanese
 from api.sla.business_hours import DEFAULT_HOURS, JAPAN, opening_hours
 
 FORMS = ("report_form", "inquiry_form", "human_form")
@@ -38,7 +39,7 @@ def routed_department(ctx: ActionContext) -> Department | None:
 
 def office_hours(department: Department, language: str = "ja") -> str:
     hours = department.hours or DEFAULT_HOURS
-    dash, comma = ("〜", "、") if language == "ja" else ("-", ", ")
+    dash, comma = ("〜", "、") if is_japanese(language) else ("-", ", ")
     parts = []
     if hours.get("weekdays"):
         parts.append(say(language, "hours_weekdays", span=hours["weekdays"].replace("-", dash)))
@@ -77,7 +78,7 @@ def ask_contact(ctx: ActionContext) -> ActionResult:
     else:
         question = say(language, "contact_question")
     # The button sends words (a typed answer reads the same), in the conversation's language.
-    declined = "連絡は不要です" if language == "ja" else say(language, "contact_not_needed")
+    declined = "連絡は不要です" if is_japanese(language) else say(language, "contact_not_needed")
     buttons = [button(say(language, "contact_not_needed"), declined)]
     return ActionResult(responses=[text(f"{question}\n{notice}", buttons)])
 

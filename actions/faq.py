@@ -16,6 +16,7 @@ from api.faq.learning_chat import learn_choice, learn_helpful, unlearn_unhelpful
 from api.faq.models import FaqEntry
 from api.faq.search import FaqDocument, decide
 from api.feedback.service import record_answer, record_feedback
+from api.i18n import EASY_JAPANESE
 from api.triage.service import triage
 
 MAX_CHOICES = 3
@@ -34,6 +35,16 @@ def feedback_buttons(language: str) -> list[dict[str, str]]:
 def in_english(document: FaqDocument, language: str) -> bool:
     """Whether the entry is given in English: an English conversation and an English answer."""
     return language == "en" and bool(document.answer_en)
+
+
+def answer_in(document: FaqDocument, language: str) -> str:
+    """The entry's answer for a conversation in `language`: its English or easy-Japanese text
+    when it has one, else the Japanese answer (the widget shows readings over it)."""
+    if in_english(document, language):
+        return document.answer_en or document.answer
+    if language == EASY_JAPANESE:
+        return document.answer_easy or document.answer
+    return document.answer
 
 
 def _choice_payload(faq_id: str) -> str:
@@ -71,9 +82,8 @@ def _answer(
     document = ctx.knowledge.index.document(faq_id)
     _record(ctx, "answer", faq_id, question, parent_key)
     language = reply_language(ctx)
-    answer = document.answer_en if in_english(document, language) else document.answer
     return ActionResult(
-        responses=[text(answer or document.answer, feedback_buttons(language))],
+        responses=[text(answer_in(document, language), feedback_buttons(language))],
         events=[
             slot_set("last_faq_id", faq_id),
             slot_set("last_question", question),

@@ -1,7 +1,9 @@
 """Citizen-facing texts by message id, from the gettext catalogs under locale/ (one .po per
 locale and domain, read with Babel: no compile step). Domains: `madoguchi` (what the bot and
 the server say) and `widget` (the chat widget's buttons, labels and status lines). `ja` is the
-source language; a locale without a text for an id falls back to it."""
+source language; a locale without a text for an id falls back to it. `ja-x-easy` (BCP 47
+private use: no registered tag exists for it) is やさしい日本語, easy Japanese: a variant of
+Japanese with its own texts, chosen by the widget's 「やさしい にほんご・ふりがな」 switch."""
 
 from __future__ import annotations
 
@@ -15,10 +17,28 @@ DOMAIN = "madoguchi"
 WIDGET_DOMAIN = "widget"
 DOMAINS = (DOMAIN, WIDGET_DOMAIN)
 SOURCE_LOCALE = "ja"
+EASY_JAPANESE = "ja-x-easy"
+PRIVATE_USE = "-x-"
+
+
+def base_language(locale: str) -> str:
+    """The language `locale` is a variant of (ja-x-easy → ja, en → en)."""
+    return locale.split("-", 1)[0].lower()
+
+
+def is_japanese(locale: str | None) -> bool:
+    """Japanese or a variant of it (やさしい日本語): typed words, dashes and commas are Japanese."""
+    return locale is not None and base_language(locale) == SOURCE_LOCALE
 
 
 def locales(domain: str = DOMAIN) -> list[str]:
     return sorted(p.parent.parent.name for p in LOCALE_DIR.glob(f"*/LC_MESSAGES/{domain}.po"))
+
+
+def menu_locales(domain: str = DOMAIN) -> list[str]:
+    """The locales of the language menu: a private-use variant (ja-x-easy) has a switch of its
+    own rather than a place among the languages."""
+    return [code for code in locales(domain) if PRIVATE_USE not in code]
 
 
 @cache
@@ -28,7 +48,8 @@ def catalog(locale: str, domain: str = DOMAIN) -> dict[str, str]:
     if not path.exists():
         return {}
     with path.open("rb") as handle:
-        messages = read_po(handle, locale=locale)
+        # Babel knows no private-use tags: the variant is read as its base language.
+        messages = read_po(handle, locale=base_language(locale))
     return {str(m.id): str(m.string) for m in messages if m.id and m.string}
 
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from api.conversation.models import ConversationLanguage
 from api.core.types import utcnow
+from api.i18n import base_language
 
 _KANA = re.compile(r"[\u3041-\u309f\u30a1-\u30ff\uff66-\uff9d]")
 
@@ -15,7 +16,10 @@ _KANA = re.compile(r"[\u3041-\u309f\u30a1-\u30ff\uff66-\uff9d]")
 def heard(current: str | None, message: str, detected: str | None) -> str | None:
     """The language `message` switches the conversation to (None: it stays). Kanji alone
     (緑町3丁目, 住民票) is a name given in another language's conversation, not a switch to
-    Japanese: a Japanese sentence has kana."""
+    Japanese: a Japanese sentence has kana. A variant (ja-x-easy, やさしい日本語) is kept by
+    messages in its base language: the citizen writes ordinary Japanese to an easy-Japanese bot."""
+    if current and detected and current != detected and base_language(current) == detected:
+        return None
     if detected == "ja" and current not in (None, "ja") and not _KANA.search(message):
         return None
     return detected

@@ -1,7 +1,7 @@
 """The product's FAQ CSV format: id,question,answer,department,alternatives,tags,url,
-question_en,answer_en (alternatives and tags separated by "|"; the English columns are optional,
-and an empty cell means the entry has no English text). A bad row is reported with its line
-number and skipped.
+question_en,answer_en,answer_easy (alternatives and tags separated by "|"; the English and
+easy-Japanese columns are optional, and an empty cell means the entry has no such text). A bad
+row is reported with its line number and skipped.
 `write_faq_csv` writes the same columns, so an export reads back as the same entries."""
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from api.faq.schemas import FaqRecord
 COLUMNS = ("id", "question", "answer", "department", "alternatives", "tags", "url")
 # Optional: an entry's English text (absent from older exports; an empty cell is no text).
 ENGLISH_COLUMNS = ("question_en", "answer_en")
+# Optional: the answer in やさしい日本語 (easy Japanese), after the English columns.
+EASY_COLUMNS = ("answer_easy",)
 REQUIRED = ("id", "question", "answer")
 LIST_SEPARATOR = "|"
 
@@ -103,6 +105,7 @@ def iter_faq_csv_lines(path: Path) -> Iterator[tuple[int, FaqRecord | RowError]]
                         url=(row.get("url") or "").strip() or None,
                         question_en=row.get("question_en"),
                         answer_en=row.get("answer_en"),
+                        answer_easy=row.get("answer_easy"),
                     ),
                 )
             except ValidationError as exc:
@@ -120,7 +123,7 @@ def write_faq_csv(path: Path, records: Iterable[FaqRecord]) -> int:
     count = 0
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow((*COLUMNS, *ENGLISH_COLUMNS))
+        writer.writerow((*COLUMNS, *ENGLISH_COLUMNS, *EASY_COLUMNS))
         for record in records:
             writer.writerow(
                 [
@@ -133,6 +136,7 @@ def write_faq_csv(path: Path, records: Iterable[FaqRecord]) -> int:
                     record.url or "",
                     record.question_en or "",
                     record.answer_en or "",
+                    record.answer_easy or "",
                 ]
             )
             count += 1

@@ -4,8 +4,8 @@ are kept as the FAQ ids; the department in charge is read out of the answer's co
 (``【お問い合わせ】。…局。…課。電話…``), and an entry without one gets no department.
 
 An entry may also be an object with the CSV columns (``{"question", "answer", "department",
-"alternatives", "tags", "url", "question_en", "answer_en"}``), so an export of ours can be read
-back; the English text is optional.
+"alternatives", "tags", "url", "question_en", "answer_en", "answer_easy"}``), so an export of
+ours can be read back; the English and easy-Japanese texts are optional.
 """
 
 from __future__ import annotations

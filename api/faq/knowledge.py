@@ -67,6 +67,7 @@ def _build(session: Session) -> Knowledge:
             learned=learned.get(entry.id, ()),
             question_en=entry.question_en,
             answer_en=entry.answer_en,
+            answer_easy=entry.answer_easy,
         )
         for entry in FaqRepository(session).all()
     ]

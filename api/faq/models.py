@@ -25,6 +25,8 @@ class FaqEntry(Base):
     # English text, when the city wrote one: English questions find these entries first.
     question_en: Mapped[str | None] = mapped_column(Text)
     answer_en: Mapped[str | None] = mapped_column(Text)
+    # The answer in やさしい日本語 (short sentences, everyday words), when staff wrote one.
+    answer_easy: Mapped[str | None] = mapped_column(Text)
     # When staff last confirmed the content: set by every create, edit and import.
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=utcnow)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -50,6 +50,9 @@ class FaqIn(BaseModel):
     url: str | None = Field(default=None, max_length=500)
     question_en: str | None = Field(default=None, description="the question in English")
     answer_en: str | None = Field(default=None, description="the answer in English")
+    answer_easy: str | None = Field(
+        default=None, description="the answer in やさしい日本語 (easy Japanese)"
+    )
 
 
 class FaqList(BaseModel):

@@ -16,11 +16,14 @@ class FaqRecord(BaseModel):
     url: str | None = None
     question_en: str | None = Field(default=None, description="the question in English")
     answer_en: str | None = Field(default=None, description="the answer in English")
+    answer_easy: str | None = Field(
+        default=None, description="the answer in やさしい日本語 (easy Japanese)"
+    )
 
-    @field_validator("question_en", "answer_en")
+    @field_validator("question_en", "answer_en", "answer_easy")
     @classmethod
     def _blank_is_none(cls, value: str | None) -> str | None:
-        # An empty English cell or field means "no English text", not an empty answer.
+        # An empty cell or field means "no such text", not an empty answer.
         return value.strip() or None if value is not None else None
 
 

@@ -30,6 +30,7 @@ _FIELDS = (
     "url",
     "question_en",
     "answer_en",
+    "answer_easy",
 )
 MAX_DEPARTMENT_CODE = 64
 
@@ -101,6 +102,7 @@ def _values(record: FaqRecord, department_code: str | None) -> dict[str, object]
         "url": record.url,
         "question_en": record.question_en,
         "answer_en": record.answer_en,
+        "answer_easy": record.answer_easy,
     }
 
 
@@ -200,6 +202,7 @@ def to_record(entry: FaqEntry) -> FaqRecord:
         url=entry.url,
         question_en=entry.question_en,
         answer_en=entry.answer_en,
+        answer_easy=entry.answer_easy,
     )
 
 

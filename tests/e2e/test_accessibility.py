@@ -18,7 +18,7 @@ from api.staff.models import StaffRole
 from api.staff.service import add_staff
 from tests.e2e.browser import open_page
 from tests.e2e.conftest import Stack
-from tests.e2e.test_widget import ask, bot_messages, open_chat_with_keyboard
+from tests.e2e.test_widget import EASY_SWITCH, ask, bot_messages, open_chat_with_keyboard
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "axe-test-password-1"
@@ -54,7 +54,7 @@ def test_the_widget_in_a_conversation(browser: Browser, stack: Stack) -> None:
         ask(page, "ごみ")
         expect(page.get_by_role("group", name="選択肢").last).to_be_visible()
         assert_no_violations(page)
-        page.get_by_role("switch", name="ふりがな").click()
+        page.get_by_role("switch", name=EASY_SWITCH).click()
         expect(bot_messages(page).last.locator("ruby").first).to_be_attached()
         assert_no_violations(page)
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 from sqlalchemy.orm import sessionmaker
 
 from api.cases.service import record_undelivered
@@ -19,6 +19,7 @@ from api.staff.service import add_staff
 from tests.e2e.browser import open_page
 from tests.e2e.conftest import Stack, wait_knowledge_fresh
 from tests.e2e.test_widget import (
+    EASY_SWITCH,
     ask,
     bot_messages,
     open_chat_with_keyboard,
@@ -154,18 +155,27 @@ def sign_in(console: Page, username: str) -> None:
     expect(console.get_by_role("heading", name=re.compile("案件一覧"))).to_be_visible()
 
 
+def open_faq_editor(console: Page, department: str, faq_id: str) -> Locator:
+    """The FAQ editor of `faq_id`, found through its department's list."""
+    console.get_by_role("link", name="FAQの管理").click()
+    console.get_by_label("担当課で絞り込み").select_option(label=department)
+    console.get_by_role("button", name=f"{faq_id} を編集").click()
+    return console.get_by_role("form", name=f"FAQ {faq_id} の編集")
+
+
+def save_faq(console: Page, editor: Locator, stack: Stack) -> None:
+    editor.get_by_role("button", name="保存").click()
+    expect(console.get_by_role("status")).to_contain_text("保存しました")
+    wait_knowledge_fresh(stack.api_url)  # built in the background, seconds after the save
+
+
 def test_faq_edit_is_answered_without_retraining(
     citizen: Page, console: Page, admin_account: str, stack: Stack
 ) -> None:
     sign_in(console, admin_account)
-    console.get_by_role("link", name="FAQの管理").click()
-    console.get_by_label("担当課で絞り込み").select_option(label="中央図書館")
-    console.get_by_role("button", name="M0099 を編集").click()
-    editor = console.get_by_role("form", name="FAQ M0099 の編集")
+    editor = open_faq_editor(console, "中央図書館", "M0099")
     editor.get_by_label("回答", exact=True).fill("本は1人20冊まで、3週間借りられます。（編集済み）")
-    editor.get_by_role("button", name="保存").click()
-    expect(console.get_by_role("status")).to_contain_text("保存しました")
-    wait_knowledge_fresh(stack.api_url)  # built in the background, seconds after the save
+    save_faq(console, editor, stack)
 
     open_chat_with_keyboard(citizen)
     ask(citizen, "図書館の本は何冊借りられますか")
@@ -185,23 +195,36 @@ def test_faq_english_text_is_edited_and_answers_english_questions(
     citizen: Page, console: Page, admin_account: str, stack: Stack
 ) -> None:
     sign_in(console, admin_account)
-    console.get_by_role("link", name="FAQの管理").click()
-    console.get_by_label("担当課で絞り込み").select_option(label="市民課")
-    console.get_by_role("button", name="M0021 を編集").click()
-    editor = console.get_by_role("form", name="FAQ M0021 の編集")
+    editor = open_faq_editor(console, "市民課", "M0021")
     editor.get_by_label("質問（英語・任意）").fill("Where do I submit a marriage registration?")
     editor.get_by_label("回答（英語・任意）").fill(
         "Submit a marriage registration at the Citizens Division, any day. (edited)"
     )
-    editor.get_by_role("button", name="保存").click()
-    expect(console.get_by_role("status")).to_contain_text("保存しました")
-    wait_knowledge_fresh(stack.api_url)
+    save_faq(console, editor, stack)
 
     open_chat_with_keyboard(citizen)
     ask(citizen, "Where can I hand in a marriage registration?")
     expect(bot_messages(citizen).last).to_have_text(
         re.compile(r"Submit a marriage registration at the Citizens Division, any day")
     )
+
+
+def test_faq_easy_japanese_answer_is_edited_and_given_with_the_switch_on(
+    citizen: Page, console: Page, admin_account: str, stack: Stack
+) -> None:
+    sign_in(console, admin_account)
+    editor = open_faq_editor(console, "市民課", "M0021")
+    editor.get_by_label("やさしい日本語の回答（任意）").fill(
+        "婚姻届は、市民課に 出します。いつでも 出せます。（へんしゅう 000-210-1101）"
+    )
+    save_faq(console, editor, stack)
+
+    open_chat_with_keyboard(citizen)
+    citizen.get_by_role("switch", name=EASY_SWITCH).click()
+    ask(citizen, "婚姻届はどこに出せばいいですか？")
+    # Readings split the words; the phone number has none.
+    expect(bot_messages(citizen).last).to_contain_text("000-210-1101）")
+    expect(bot_messages(citizen).last).to_contain_text("へんしゅう")
 
 
 def test_call_centre_registers_a_phone_call(console: Page, admin_account: str) -> None:

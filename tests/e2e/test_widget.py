@@ -25,6 +25,10 @@ def page(browser: Browser, stack: Stack) -> Iterator[Page]:
         yield widget_page
 
 
+# The switch to やさしい日本語 with readings over kanji (its label in every locale).
+EASY_SWITCH = "やさしい にほんご・ふりがな"
+
+
 def faq_answers_by_question() -> dict[str, str]:
     with (REPO_ROOT / "demo_city" / "faq.csv").open(encoding="utf-8") as handle:
         return {row["question"]: row["answer"] for row in csv.DictReader(handle)}

@@ -1,6 +1,7 @@
-"""The widget's 「ふりがな」 switch in a real browser (Debian's Chromium), against the real API
-and Rasa: readings appear over the kanji of every bot message, old and new, built as <ruby>
-elements (a message's text is never parsed as HTML), and go away when switched off."""
+"""The readings of the widget's 「やさしい にほんご・ふりがな」 switch in a real browser (Debian's
+Chromium), against the real API and Rasa: readings appear over the kanji of every bot message,
+old and new, built as <ruby> elements (a message's text is never parsed as HTML), and go away
+when switched off. Its easy-Japanese texts: tests/e2e/test_widget_easy_japanese.py."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.browser import open_page
 from tests.e2e.conftest import Stack
-from tests.e2e.test_widget import ask, bot_messages, open_chat_with_keyboard
+from tests.e2e.test_widget import EASY_SWITCH, ask, bot_messages, open_chat_with_keyboard
 
 pytestmark = pytest.mark.e2e
 
@@ -40,7 +41,7 @@ def test_furigana_switch_puts_readings_over_kanji(page: Page) -> None:
     expect(welcome.locator("[lang='ja']")).to_have_count(1)
     expect(welcome.locator("ruby")).to_have_count(0)
 
-    switch = page.get_by_role("switch", name="ふりがな")
+    switch = page.get_by_role("switch", name=EASY_SWITCH)
     expect(switch).to_have_attribute("aria-checked", "false")
     switch.click()
     expect(switch).to_have_attribute("aria-checked", "true")
@@ -63,10 +64,10 @@ def test_furigana_switch_puts_readings_over_kanji(page: Page) -> None:
     expect(page.locator(".msg.user [lang]")).to_have_count(0)
 
     page.reload()  # the choice is kept with the conversation
-    expect(page.get_by_role("switch", name="ふりがな")).to_have_attribute("aria-checked", "true")
+    expect(page.get_by_role("switch", name=EASY_SWITCH)).to_have_attribute("aria-checked", "true")
     expect(bot_messages(page).last.locator("ruby").first).to_be_attached()
 
-    page.get_by_role("switch", name="ふりがな").click()
+    page.get_by_role("switch", name=EASY_SWITCH).click()
     expect(page.locator(".msg ruby")).to_have_count(0)
     # Numbers carry no readings, so the phone number of the answer is found whole.
     expect(bot_messages(page).last).to_contain_text("000-210-1240")
@@ -75,7 +76,7 @@ def test_furigana_switch_puts_readings_over_kanji(page: Page) -> None:
 def test_a_message_with_markup_stays_text(page: Page, stack: Stack) -> None:
     """A staff reply is free text: with readings on, markup in it is shown, never run."""
     open_chat_with_keyboard(page)
-    page.get_by_role("switch", name="ふりがな").click()
+    page.get_by_role("switch", name=EASY_SWITCH).click()
     ask(page, "粗大ごみの出し方を教えてください")
     # Numbers carry no readings, so the phone number of the answer is found whole.
     expect(bot_messages(page).last).to_contain_text("000-210-1240")
@@ -86,8 +87,8 @@ def test_a_message_with_markup_stays_text(page: Page, stack: Stack) -> None:
     text = answer.locator(".text")
     # What a message with markup in it would give the readings (a staff reply is free text).
     text.evaluate("(el, t) => { el.__text = t; }", '<img src=x onerror="window.__hit=1">市役所')
-    page.get_by_role("switch", name="ふりがな").click()
-    page.get_by_role("switch", name="ふりがな").click()
+    page.get_by_role("switch", name=EASY_SWITCH).click()
+    page.get_by_role("switch", name=EASY_SWITCH).click()
     expect(text.locator("rt", has_text="しやくしょ")).to_be_attached()
     expect(text.locator("img")).to_have_count(0)
     expect(text).to_contain_text("<img src=x")  # shown as text

@@ -1,5 +1,6 @@
-"""Furigana for the widget's 「ふりがな」 switch: the readings of a bot message's kanji, as
-segments the widget renders with <ruby> (never as HTML: the text stays text)."""
+"""Furigana for the widget's 「やさしい にほんご・ふりがな」 switch: the readings of a bot
+message's kanji, as segments the widget renders with <ruby> (never as HTML: the text stays
+text)."""
 
 from __future__ import annotations
 

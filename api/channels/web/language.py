@@ -16,10 +16,11 @@ from api.conversation import language as conversation_language
 from api.conversation.schemas import SENDER_PATTERN
 from api.core.db import get_session_factory, unit_of_work
 from api.core.errors import AppError
-from api.i18n import WIDGET_DOMAIN, catalog, locales
+from api.i18n import WIDGET_DOMAIN, catalog, locales, menu_locales
 
 router = APIRouter(prefix="/api/v1", tags=["web widget"])
-LOCALE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$"
+# A language, a region or script, and a private-use variant (ja-x-easy: やさしい日本語).
+LOCALE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?(-x-[A-Za-z0-9]{1,8})?$"
 
 
 class UnsupportedLocaleError(AppError):
@@ -35,12 +36,14 @@ class LocaleOut(BaseModel):
 class WidgetTextsOut(BaseModel):
     locale: str
     texts: dict[str, str] = Field(description="message id → text ({…} are placeholders)")
-    locales: list[LocaleOut] = Field(description="the locales a citizen can choose")
+    locales: list[LocaleOut] = Field(
+        description="the locales of the language menu (ja-x-easy, やさしい日本語, has a switch)"
+    )
 
 
 class ConversationLanguageIn(BaseModel):
     sender: str = Field(pattern=SENDER_PATTERN, examples=["web:3f2a9c"])
-    language: str = Field(pattern=LOCALE_PATTERN, examples=["en"])
+    language: str = Field(pattern=LOCALE_PATTERN, examples=["en", "ja-x-easy"])
 
 
 def _supported(code: str) -> str:
@@ -71,7 +74,7 @@ def widget_texts(
     return WidgetTextsOut(
         locale=locale,
         texts=texts,
-        locales=[LocaleOut(code=c, name=_own_name(c)) for c in locales(WIDGET_DOMAIN)],
+        locales=[LocaleOut(code=c, name=_own_name(c)) for c in menu_locales(WIDGET_DOMAIN)],
     )
 
 

@@ -8,9 +8,10 @@
   var STATUS = { new: "新規", in_progress: "対応中", waiting_citizen: "市民の返信待ち", resolved: "解決済み" };
   var KIND = { report: "不具合の通報", inquiry: "問い合わせ", human_request: "職員への取り次ぎ" };
   var CHANNEL = { web: "ウェブ", line: "LINE", phone: "電話", api: "API", open311: "Open311 アプリ" };
-  // The citizen's language as the chat detected it (ISO 639-1).
+  // The citizen's language as the chat detected it (ISO 639-1), or やさしい日本語 (the widget's
+  // switch): a reply to such a citizen is best written in short, plain sentences too.
   var LANGUAGE = { ja: "日本語", en: "英語", zh: "中国語", ko: "韓国語", vi: "ベトナム語", pt: "ポルトガル語",
-    es: "スペイン語", tl: "タガログ語", id: "インドネシア語", th: "タイ語" };
+    es: "スペイン語", tl: "タガログ語", id: "インドネシア語", th: "タイ語", "ja-x-easy": "やさしい日本語" };
   var EVENT = {
     created: "受付", assigned: "担当者の割り当て", transferred: "転送", commented: "内部メモ",
     status_changed: "状態の変更", replied: "市民への返信", citizen_message: "市民からのメッセージ",
@@ -381,14 +382,15 @@
         id: suggested ? "S" + new Date().toISOString().replace(/\D/g, "").slice(0, 14) : "",
         question: suggested || "", answer: "",
         department: params.get("suggested_department") || department || null,
-        alternatives: [], tags: [], url: null, question_en: null, answer_en: null
+        alternatives: [], tags: [], url: null, question_en: null, answer_en: null, answer_easy: null
       };
       var form = h("form", { class: "card", "aria-labelledby": "faq-edit-title", onsubmit: function (event) {
         event.preventDefault();
         var e = form.elements;
         var body = { question: e.question.value, answer: e.answer.value, department: e.department.value || null,
           alternatives: lines(e.alternatives.value), tags: entry.tags, url: entry.url,
-          question_en: e.question_en.value.trim() || null, answer_en: e.answer_en.value.trim() || null };
+          question_en: e.question_en.value.trim() || null, answer_en: e.answer_en.value.trim() || null,
+          answer_easy: e.answer_easy.value.trim() || null };
         // The bot's knowledge is rebuilt before the save returns (seconds on a large FAQ):
         // say so, and keep a second click from sending it twice.
         var submit = form.querySelector("button[type=submit]");
@@ -404,6 +406,8 @@
         isNew ? [h("label", { for: "faq-id", text: "ID" }), h("input", { id: "faq-id", name: "id", value: entry.id, required: true })] : null,
         h("label", { for: "faq-question", text: "質問" }), h("input", { id: "faq-question", name: "question", value: entry.question, required: true }),
         h("label", { for: "faq-answer", text: "回答" }), h("textarea", { id: "faq-answer", name: "answer", required: true, text: entry.answer }),
+        // Easy Japanese (optional): the answer for citizens with 「やさしい にほんご・ふりがな」 on.
+        h("label", { for: "faq-answer-easy", text: "やさしい日本語の回答（任意）" }), h("textarea", { id: "faq-answer-easy", name: "answer_easy", lang: "ja", text: entry.answer_easy || "" }),
         h("label", { for: "faq-alternatives", text: "言い換え（1行に1つ）" }), h("textarea", { id: "faq-alternatives", name: "alternatives", text: (entry.alternatives || []).join("\n") }),
         // English text (optional): English questions are answered with it first.
         h("label", { for: "faq-question-en", text: "質問（英語・任意）" }), h("input", { id: "faq-question-en", name: "question_en", lang: "en", value: entry.question_en || "" }),

@@ -22,6 +22,8 @@ class FaqDocument:
     # The entry's English text, when the city wrote one (api/faq/english.py searches it).
     question_en: str | None = None
     answer_en: str | None = None
+    # The answer in やさしい日本語, for an easy-Japanese conversation (ja-x-easy).
+    answer_easy: str | None = None
 
     @property
     def wordings(self) -> tuple[str, ...]:

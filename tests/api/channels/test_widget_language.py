@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.conversation.language import language_of
-from api.i18n import WIDGET_DOMAIN, catalog
+from api.i18n import EASY_JAPANESE, WIDGET_DOMAIN, catalog
 from tests.chat_session import open_chat_session
 
 
@@ -67,3 +67,17 @@ def test_only_the_conversation_itself_chooses_its_language(
     assert unsupported.status_code == 422
     with session_factory() as session:
         assert language_of(session, sender) is None  # nothing refused was kept
+
+
+def test_easy_japanese_is_chosen_by_its_switch_not_the_menu(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    easy = client.get("/api/v1/widget/texts", params={"locale": EASY_JAPANESE}).json()
+    assert easy["locale"] == EASY_JAPANESE
+    assert easy["texts"]["widget.easy"] == "やさしい にほんご・ふりがな"
+    assert EASY_JAPANESE not in {entry["code"] for entry in easy["locales"]}
+    sender, headers = open_chat_session(client)
+    body = {"sender": sender, "language": EASY_JAPANESE}
+    assert client.put("/api/v1/chat/language", json=body, headers=headers).status_code == 204
+    with session_factory() as session:
+        assert language_of(session, sender) == EASY_JAPANESE

@@ -10,8 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.conversation.language import language_of
+from api.conversation.language import language_of, remember
 from api.conversation.service import ConversationService
+from api.i18n import EASY_JAPANESE
 from tests.api.channels.conftest import open_road_report
 
 SENDER = "web:1a2b3c4d5e6f"
@@ -83,3 +84,30 @@ def test_a_case_opened_in_the_conversation_carries_its_language(
     assert [c["language"] for c in listed] == ["en"]
     other = open_road_report(seeded, channel="phone", sender=None)  # the call centre: unknown
     assert other.language is None
+
+
+def test_an_easy_japanese_conversation_stays_easy_on_japanese_messages(
+    conversation: ConversationService, session_factory: sessionmaker[Session]
+) -> None:
+    with session_factory.begin() as session:
+        remember(session, SENDER, EASY_JAPANESE)  # the widget's やさしい にほんご switch
+    _say(conversation, "粗大ごみを出したいです")  # ordinary Japanese: easy Japanese is Japanese
+    _say(conversation, "市役所")
+    assert _language(session_factory) == EASY_JAPANESE
+    _say(conversation, "How do I dispose of large garbage?")  # another language: a switch
+    assert _language(session_factory) == "en"
+
+
+def test_a_case_opened_in_easy_japanese_tells_staff_so(
+    conversation: ConversationService,
+    session_factory: sessionmaker[Session],
+    seeded: Session,
+    client: TestClient,
+    auth: dict[str, str],
+) -> None:
+    with session_factory.begin() as session:
+        remember(session, SENDER, EASY_JAPANESE)
+    _say(conversation, "駅の近くの道路に大きな穴があいています")
+    case = open_road_report(seeded, channel="web", sender=SENDER)
+    detail = client.get(f"/api/v1/cases/{case.case_number}", headers=auth).json()
+    assert case.language == detail["language"] == EASY_JAPANESE

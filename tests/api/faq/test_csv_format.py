@@ -6,6 +6,7 @@ from pathlib import Path
 
 from api.faq.csv_format import (
     COLUMNS,
+    EASY_COLUMNS,
     ENGLISH_COLUMNS,
     read_faq_csv,
     read_faq_csv_lines,
@@ -91,7 +92,8 @@ def test_export_reads_back_as_the_same_entries(tmp_path: Path) -> None:
     path = tmp_path / "out.csv"
     assert write_faq_csv(path, entries) == 2
     text = path.read_text(encoding="utf-8")
-    assert text.startswith(f"{HEADER},{','.join(ENGLISH_COLUMNS)}\n") and "\r" not in text
+    columns = ",".join((*ENGLISH_COLUMNS, *EASY_COLUMNS))
+    assert text.startswith(f"{HEADER},{columns}\n") and "\r" not in text
     records, errors = read_faq_csv(path)
     assert errors == [] and records == entries
 
@@ -125,3 +127,24 @@ def test_english_columns_are_read_written_and_optional(tmp_path: Path) -> None:
     old = write(tmp_path, "id,question,answer\nO1,質問,回答\n")
     (record,), _ = read_faq_csv(old)
     assert record.question_en is None and record.answer_en is None
+
+
+def test_the_easy_japanese_answer_is_read_written_and_optional(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        f"{HEADER},{','.join((*ENGLISH_COLUMNS, *EASY_COLUMNS))}\n"
+        "Y1,粗大ごみの出し方,申込制です。,waste,,,,,,"
+        '"まず もうしこみます。\nつぎに 券を かいます。"\n'
+        "Y2,住民票,市民課で。,residents,,,,,, \n",
+    )
+    records, errors = read_faq_csv(path)
+    assert errors == []
+    assert records[0].answer_easy == "まず もうしこみます。\nつぎに 券を かいます。"
+    assert records[1].answer_easy is None  # a blank cell: no easy answer
+    out = tmp_path / "out.csv"
+    write_faq_csv(out, records)
+    assert read_faq_csv(out) == (records, [])
+    # an export from before the column still reads
+    english_only = write(tmp_path, f"{HEADER},{','.join(ENGLISH_COLUMNS)}\nO1,質問,回答,,,,,,\n")
+    (record,), _ = read_faq_csv(english_only)
+    assert record.answer_easy is None

@@ -18,6 +18,7 @@ PASSWORD = "correct horse battery staple"
 ENTRY = {
     "question": "粗大ごみの出し方",
     "answer": "偽の窓口へ電話してください。",
+    "answer_easy": "にせの まどぐちに 電話してください。",
     "department": "waste",
 }
 
@@ -65,4 +66,5 @@ def test_an_administrator_edits_the_faq(
 ) -> None:
     response = client.put("/api/v1/faq/F1", json=ENTRY, headers=auth)
     assert response.status_code == 200, response.text
-    assert client.get("/api/v1/faq/F1", headers=auth).json()["answer"] == ENTRY["answer"]
+    entry = client.get("/api/v1/faq/F1", headers=auth).json()
+    assert entry["answer"] == ENTRY["answer"] and entry["answer_easy"] == ENTRY["answer_easy"]

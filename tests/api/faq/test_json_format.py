@@ -142,3 +142,16 @@ def test_an_object_entry_may_carry_english_text(tmp_path: Path) -> None:
     (record,), errors = read_faq_json(path)
     assert errors == []
     assert (record.question_en, record.answer_en) == ("Oversized garbage", "Apply first.")
+
+
+def test_the_easy_japanese_answer_of_an_object_entry_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "easy.json"
+    entry = {
+        "question": "粗大ごみ",
+        "answer": "申込制です。",
+        "answer_easy": "まず もうしこみます。",
+    }
+    path.write_text(json.dumps({"Y1": entry}, ensure_ascii=False), encoding="utf-8")
+    (record,), errors = read_faq_json(path)
+    assert errors == [] and record.answer_easy == "まず もうしこみます。"
+    assert record.model_dump(exclude={"id"})["answer_easy"] == "まず もうしこみます。"  # the export

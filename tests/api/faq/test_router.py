@@ -23,6 +23,7 @@ NEW = {
     "url": "https://www.city.midorino.example/pet",
     "question_en": "Where do I register my dog?",
     "answer_en": "Dog registration is done at the environmental health counter.",
+    "answer_easy": "犬の 登録は、生活衛生の まどぐちで します。",
 }
 
 
@@ -196,3 +197,18 @@ def test_the_bot_answers_from_an_imported_json_knowledge_base(
     assert bot_answer(client, "犬の登録の手続きを知りたい").startswith("飼い犬は生後91日以降")
     routed = client.post("/api/v1/triage", json={"text": "飼い犬の登録をしたい"}).json()
     assert routed["department"] == "生活衛生課"
+
+
+def test_the_easy_japanese_answer_is_optional_and_blank_means_none(
+    client: TestClient, seeded: Session, auth: dict[str, str]
+) -> None:
+    body = {k: v for k, v in NEW.items() if k != "answer_easy"}
+    created = client.post("/api/v1/faq", json=body, headers=auth)
+    assert created.status_code == 201 and created.json()["answer_easy"] is None
+    content = {k: v for k, v in NEW.items() if k != "id"}
+    written = client.put("/api/v1/faq/F9", json=content, headers=auth)
+    assert written.status_code == 200 and written.json()["answer_easy"] == NEW["answer_easy"]
+    read = client.get("/api/v1/faq/F9", headers=auth).json()
+    assert read["answer_easy"] == NEW["answer_easy"]
+    blank = client.put("/api/v1/faq/F9", json={**content, "answer_easy": " "}, headers=auth)
+    assert blank.status_code == 200 and blank.json()["answer_easy"] is None

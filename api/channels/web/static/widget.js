@@ -109,8 +109,8 @@
     "textarea{flex:1;resize:none;height:48px;padding:8px;font-size:16px;border:1px solid #5f6b7a;border-radius:8px;color:#1a1a1a}",
     ".send{background:#0b4f8a;color:#fff;border:0;border-radius:8px;padding:0 16px;font-size:16px;cursor:pointer}",
     ".tools{display:flex;justify-content:flex-end;gap:8px;padding:0 12px}",
-    ".furigana{background:#fff;color:#0b4f8a;border:2px solid #0b4f8a;border-radius:8px;padding:6px 10px;font-size:14px;cursor:pointer;min-height:44px}",
-    ".furigana[aria-checked='true']{background:#0b4f8a;color:#fff}",
+    ".easy{background:#fff;color:#0b4f8a;border:2px solid #0b4f8a;border-radius:8px;padding:6px 10px;font-size:14px;cursor:pointer;min-height:44px}",
+    ".easy[aria-checked='true']{background:#0b4f8a;color:#fff}",
     "rt{font-size:.65em;color:inherit}",
     ".locate{background:#fff;color:#0b4f8a;border:2px solid #0b4f8a;border-radius:8px;padding:6px 10px;font-size:14px;cursor:pointer;min-height:44px}",
     ".language{display:flex;align-items:center;gap:6px;margin-right:auto;font-size:13px;color:#44505c}",
@@ -127,7 +127,7 @@
     "<div class='status' role='status' aria-live='polite'></div>",
     "<div class='tools'><div class='language'><label for='madoguchi-language' data-text='widget.language'></label>",
     "<select id='madoguchi-language'></select></div>",
-    "<button class='furigana' type='button' role='switch' aria-checked='false' data-text='widget.furigana'></button>",
+    "<button class='easy' type='button' role='switch' aria-checked='false' lang='ja' data-text='widget.easy'></button>",
     "<button class='locate' type='button' data-text='widget.locate'></button></div>",
     "<form><label class='sr' for='madoguchi-input' data-text='widget.input'></label>",
     "<textarea id='madoguchi-input' maxlength='2000' data-placeholder='widget.placeholder'></textarea>",
@@ -143,7 +143,7 @@
   var form = root.querySelector("form");
   var input = root.querySelector("textarea");
   var locateButton = root.querySelector(".locate");
-  var furiganaSwitch = root.querySelector(".furigana");
+  var easySwitch = root.querySelector(".easy");
   var languageMenu = root.querySelector("select");
   var sending = false;
   var retryDelay = 1000;
@@ -160,6 +160,7 @@
   var MAX_CHARS = 2000;
   var TEXTS = {};
   var locale = load("locale", null);
+  var EASY = "ja-x-easy";  // やさしい日本語: a variant of Japanese, chosen by its own switch
   var languageSent = load("languageSent", null);
 
   function t(id, params) {
@@ -186,7 +187,7 @@
     var japanese = (text.match(/[\u3040-\u30ff\u3400-\u9fff]/g) || []).length;
     var latin = (text.match(/[A-Za-z]/g) || []).length;
     if (japanese >= latin) return "ja";
-    return locale && locale !== "ja" ? locale : "en";
+    return locale && locale.split("-")[0] !== "ja" ? locale : "en";
   }
 
   function applyTexts() {
@@ -220,7 +221,7 @@
       option.setAttribute("lang", l.code);
       languageMenu.appendChild(option);
     });
-    languageMenu.value = locale;
+    languageMenu.value = locale === EASY ? "ja" : locale;  // easy Japanese is Japanese
   }
 
   // The conversation's language on the server follows the citizen's choice (the bot answers
@@ -240,8 +241,12 @@
     }).catch(function () { /* the next message tries again */ });
   }
 
+  var localeWanted = 0;  // the latest choice wins when the switch is pressed twice quickly
+
   function setLocale(code) {
+    var wanted = ++localeWanted;
     return fetchTexts(code).then(function (body) {
+      if (wanted !== localeWanted) return;
       locale = body.locale;
       TEXTS = body.texts;
       save("locale", locale);
@@ -256,7 +261,7 @@
       }
       return syncLanguage();
     }).catch(function () {
-      languageMenu.value = locale;
+      languageMenu.value = locale === EASY ? "ja" : locale;
     });
   }
 
@@ -266,10 +271,11 @@
     render(entry, false);
   }
 
-  // 「ふりがな」: readings over the kanji of every bot and staff message. The server reads them
-  // (POST /api/v1/furigana); the widget builds <ruby> elements with textContent only, so a
-  // message is never parsed as HTML.
-  var furiganaOn = load("furigana", false) === true;
+  // 「やさしい にほんご・ふりがな」: the bot's texts in easy Japanese (the conversation's language
+  // becomes ja-x-easy) and readings over the kanji of every bot and staff message. The server
+  // reads them (POST /api/v1/furigana); the widget builds <ruby> elements with textContent
+  // only, so a message is never parsed as HTML.
+  var easyOn = locale === EASY;
   var readings = {};  // message text → segments, for this page
   var FURIGANA_MAX = 4000;
 
@@ -300,7 +306,7 @@
 
   function showReadings(body) {
     var text = body.__text;
-    if (!furiganaOn || !text || text.length > FURIGANA_MAX) {
+    if (!easyOn || !text || text.length > FURIGANA_MAX) {
       fillText(body, null);
       return;
     }
@@ -317,15 +323,20 @@
     }).then(function (result) {
       if (!result) return;
       readings[text] = result.segments;
-      if (furiganaOn) fillText(body, result.segments);
+      if (easyOn) fillText(body, result.segments);
     }).catch(function () { /* no readings: the message stays as it is */ });
   }
 
-  function setFurigana(on) {
-    furiganaOn = on;
-    save("furigana", on);
-    furiganaSwitch.setAttribute("aria-checked", on ? "true" : "false");
+  function showEasy(on) {
+    easyOn = on;
+    easySwitch.setAttribute("aria-checked", on ? "true" : "false");
     Array.prototype.forEach.call(root.querySelectorAll(".msg .text[lang='ja']"), showReadings);
+  }
+
+  // On: easy Japanese with readings; off: ordinary Japanese (whatever the language before).
+  function setEasy(on) {
+    showEasy(on);
+    setLocale(on ? EASY : "ja");
   }
 
   function render(entry, live) {
@@ -543,8 +554,8 @@
     }, { enableHighAccuracy: true, timeout: 20000, maximumAge: 60000 });
   });
 
-  furiganaSwitch.setAttribute("aria-checked", furiganaOn ? "true" : "false");
-  furiganaSwitch.addEventListener("click", function () { setFurigana(!furiganaOn); });
+  easySwitch.setAttribute("aria-checked", easyOn ? "true" : "false");
+  easySwitch.addEventListener("click", function () { setEasy(!easyOn); });
   launcher.addEventListener("click", openPanel);
   closeButton.addEventListener("click", closePanel);
   panel.addEventListener("keydown", function (event) {
@@ -576,11 +587,16 @@
     flushPending();
   });
 
-  languageMenu.addEventListener("change", function () { setLocale(languageMenu.value); });
+  languageMenu.addEventListener("change", function () {
+    if (easyOn) showEasy(false);  // another language from the menu leaves easy Japanese
+    setLocale(languageMenu.value);
+  });
 
   function start(body) {
     locale = body.locale;
     TEXTS = body.texts;
+    easyOn = locale === EASY;
+    easySwitch.setAttribute("aria-checked", easyOn ? "true" : "false");
     fillLanguageMenu(body.locales);
     applyTexts();
     transcript.forEach(function (entry, i) {
