@@ -1,8 +1,8 @@
 """FAQ answers in やさしい日本語 (easy Japanese)
 
 Revision ID: 0028
-Revises: 0026
-Create Date: 2026-12-06 21:00:00.000000
+Revises: 0027
+Create Date: 2026-12-06 20:30:00.000000
 """
 
 from __future__ import annotations
