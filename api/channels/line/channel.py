@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from api.channels.line.client import LineClient
+from api.channels.line.profile import AskedUsers
 from api.core.config import Settings
 from api.core.errors import ServiceUnavailableError
 
@@ -25,6 +26,8 @@ class LineChannel:
     channel_secret: str
     client: LineClient
     max_image_bytes: int
+    # The users whose profile language was asked for (once per user and process).
+    asked_profiles: AskedUsers = field(default_factory=AskedUsers)
 
 
 def _secret(value: object) -> str:

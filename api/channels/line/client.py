@@ -1,4 +1,4 @@
-"""The one HTTP client of the LINE Messaging API (reply, push, message content).
+"""The one HTTP client of the LINE Messaging API (reply, push, message content, profile language).
 
 Request bodies are checked against line-bot-sdk's v3 models before they leave, so a shape
 error shows up here rather than as a 400 from LINE. Transport is httpx (async), pointed at
@@ -12,6 +12,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 from linebot.v3.messaging import PushMessageRequest, ReplyMessageRequest
@@ -153,3 +154,26 @@ class LineClient:
         except httpx.HTTPError as exc:
             raise LineApiError(f"LINE content failed: {type(exc).__name__}") from exc
         return ImageContent(b"".join(chunks), content_type.split(";")[0].strip())
+
+    async def profile_language(self, user_id: str) -> str | None:
+        """The user's language from the Get profile endpoint, as LINE gives it (a BCP 47 tag:
+        "en", "ja", "zh-Hant"), or None when the user has not let LINE share it. Only
+        `language` is read: the display name, picture and status message are personal data
+        this service has no use for, and are neither kept nor logged."""
+        url = f"{self._api}/v2/bot/profile/{quote(user_id, safe='')}"
+        try:
+            async with httpx.AsyncClient(timeout=self._timeout) as client:
+                response = await client.get(url, headers=self._headers())
+        except httpx.HTTPError as exc:
+            raise LineApiError(f"LINE profile failed: {type(exc).__name__}") from exc
+        if response.status_code != 200:
+            raise LineApiError(
+                f"LINE profile answered HTTP {response.status_code}: {_line_message(response)}",
+                http_status=response.status_code,
+            )
+        try:
+            body = response.json()
+        except ValueError as exc:
+            raise LineApiError("LINE profile answered no JSON") from exc
+        language = body.get("language") if isinstance(body, dict) else None
+        return (language.strip() or None) if isinstance(language, str) else None

@@ -9,21 +9,25 @@ import uuid
 from typing import Any, Protocol
 
 from fastapi import FastAPI
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.cases.models import Case
-from api.channels.line import inbox, messages
+from api.channels.line import inbox, messages, profile
 from api.channels.line.attachments import attach_image, attach_location, open_report
 from api.channels.line.channel import LineChannel
 from api.channels.line.client import InvalidReplyTokenError, LineApiError
 from api.channels.location import share_location_message
+from api.conversation.language import language_of
 from api.conversation.schemas import ChatMessage
 from api.conversation.service import MessageTooLongError
 from api.core.db import get_sessionmaker, unit_of_work
 
 logger = logging.getLogger(__name__)
 
-GREETING_MESSAGE = "こんにちは"
+# The bot's greeting intent: a payload, not words, so it leaves the conversation's language as
+# it was (LINE's user language, when the profile gave one).
+GREETING_MESSAGE = "/greet"
 REPORT_FORM = "report_form"
 WELCOME = (
     "友だち追加ありがとうございます。市の窓口案内です。"
@@ -152,6 +156,7 @@ class EventProcessor:
         if not text:
             await self._reply(event, messages.text_messages([EMPTY_TEXT]))
             return
+        await self._profile_language(event, sender)
         try:
             answer = await self._conversation.handle(sender, text)
         except MessageTooLongError as exc:
@@ -162,6 +167,7 @@ class EventProcessor:
     async def _on_follow(self, event: dict[str, Any], sender: str | None) -> None:
         answer: list[ChatMessage] = []
         if sender is not None:
+            await self._profile_language(event, sender)
             try:
                 answer = await self._conversation.handle(sender, GREETING_MESSAGE)
             except Exception as exc:  # the welcome must not depend on the bot being up
@@ -268,6 +274,39 @@ class EventProcessor:
         number = await asyncio.to_thread(store)
         reply = IMAGE_HELD if number is None else IMAGE_ATTACHED.format(number=number)
         await self._reply(event, messages.text_messages([reply]))
+
+    # -- LINE's user language ------------------------------------------------------------------
+
+    async def _profile_language(self, event: dict[str, Any], sender: str) -> None:
+        """A conversation with no language yet starts in the language of the citizen's LINE app
+        (Get profile), when LINE gives one the city offers; asked once per user, outside any
+        transaction. Any failure leaves the message's own language to decide: the citizen is
+        answered regardless."""
+        source = event.get("source") or {}
+        user_id = source.get("userId")
+        if source.get("type") != "user" or not isinstance(user_id, str) or not user_id:
+            return  # a group or a room: no one user's language
+        if not self._channel.asked_profiles.first_time(user_id):
+            return
+
+        def current() -> str | None:
+            with unit_of_work(self._factory) as session:
+                return language_of(session, sender)
+
+        def start(locale: str) -> bool:
+            with unit_of_work(self._factory) as session:
+                return profile.start_language(session, sender, locale)
+
+        key = inbox.event_key(event)
+        try:
+            if await asyncio.to_thread(current) is not None:
+                return
+            tag = await self._channel.client.profile_language(user_id)
+            locale = profile.supported_locale(tag)
+            if locale is not None and await asyncio.to_thread(start, locale):
+                logger.info("line event %s: conversation starts in %s (LINE profile)", key, locale)
+        except (LineApiError, SQLAlchemyError) as exc:  # a race on the row, for the database
+            logger.info("line event %s: profile language unknown: %s", key, type(exc).__name__)
 
     # -- sending -------------------------------------------------------------------------------
 

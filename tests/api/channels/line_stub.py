@@ -4,7 +4,9 @@ It records every request and checks it as the Messaging API would: bearer token,
 type, the body against line-bot-sdk's v3 models (ReplyMessageRequest / PushMessageRequest), and
 the documented limits (1–5 messages, text ≤ 5,000 characters, ≤ 13 quick-reply items, label
 ≤ 20 characters, postback data and displayText ≤ 300). A request that breaks a rule gets a 400
-like LINE's and is listed in `errors`, so a test asserts `stub.errors == []`.
+like LINE's and is listed in `errors`, so a test asserts `stub.errors == []`. It also serves
+Get profile (GET /v2/bot/profile/{userId}), with personal fields a test looks for in logs and
+tables.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,6 +23,12 @@ from typing import Any
 from linebot.v3.messaging import PushMessageRequest, ReplyMessageRequest
 
 CONTENT_PATH = re.compile(r"^/v2/bot/message/([^/]+)/content$")
+PROFILE_PATH = re.compile(r"^/v2/bot/profile/([^/]*)$")
+USER_ID = re.compile(r"^U[0-9a-f]{32}$")
+# Personal data every served profile carries, never to be kept or logged by the service.
+DISPLAY_NAME = "緑野 花子 (display-name-5e1f)"
+PICTURE_URL = "https://profile.line-scdn.net/picture-5e1f"
+STATUS_MESSAGE = "status-message-5e1f"
 
 
 @dataclass
@@ -43,6 +52,11 @@ class LineStub:
     contents: dict[str, tuple[bytes, str]] = field(default_factory=dict)
     # (path, status, body) answered once, instead of the normal answer, to the next match
     scripted: list[tuple[str, int, dict[str, Any]]] = field(default_factory=list)
+    # user id -> language served by Get profile (None: the user did not let LINE share it;
+    # a user not listed has a profile without a language)
+    languages: dict[str, str | None] = field(default_factory=dict)
+    # path -> seconds the answer waits (a LINE that is slow to answer)
+    delays: dict[str, float] = field(default_factory=dict)
     base_url: str = ""
     _server: ThreadingHTTPServer | None = None
 
@@ -68,6 +82,7 @@ class LineStub:
                     self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, body
                 )
                 stub.requests.append(record)
+                time.sleep(stub.delays.get(record.path, 0.0))
                 status, answer, ctype = stub._respond(record)
                 self._answer(status, answer, ctype)
 
@@ -97,6 +112,9 @@ class LineStub:
             if path == record.path:
                 del self.scripted[index]
                 return status, body, "application/json"
+        profile = PROFILE_PATH.match(record.path)
+        if profile:
+            return self._profile(record, profile.group(1))
         if record.method == "GET":
             match = CONTENT_PATH.match(record.path)
             if match and match.group(1) in self.contents:
@@ -130,6 +148,27 @@ class LineStub:
         if model is PushMessageRequest and not payload.get("to"):
             return self._fail(400, "push needs 'to'")
         return 200, {"sentMessages": [{"id": "1", "quoteToken": "q"}]}, "application/json"
+
+    def _profile(self, record: Recorded, user_id: str) -> tuple[int, dict[str, Any], str]:
+        if record.method != "GET":
+            return self._fail(405, f"Get profile is a GET, not {record.method}")
+        if record.body:
+            return self._fail(400, "Get profile has no request body")
+        if not USER_ID.match(user_id):
+            return self._fail(400, f"Not a LINE user id: {user_id!r}")
+        body = {
+            "displayName": DISPLAY_NAME,
+            "userId": user_id,
+            "pictureUrl": PICTURE_URL,
+            "statusMessage": STATUS_MESSAGE,
+        }
+        language = self.languages.get(user_id)
+        if language is not None:
+            body["language"] = language
+        return 200, body, "application/json"
+
+    def profile_requests(self) -> list[Recorded]:
+        return [r for r in self.requests if PROFILE_PATH.match(r.path)]
 
     def posts(self, path: str) -> list[Recorded]:
         return [r for r in self.requests if r.method == "POST" and r.path == path]

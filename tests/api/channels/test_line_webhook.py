@@ -242,9 +242,9 @@ def test_bot_failure_gets_an_apology_and_the_event_is_marked_failed(
 def test_follow_is_greeted_by_the_bot(
     post_events: Poster, line_api: LineStub, conversation: FakeConversation
 ) -> None:
-    conversation.script["こんにちは"] = [ChatMessage(text="こんにちは。市の窓口案内です。")]
+    conversation.script["/greet"] = [ChatMessage(text="こんにちは。市の窓口案内です。")]
     post_events(event("follow", follow={"isUnblocked": False}))
-    assert conversation.calls == [(SENDER, "こんにちは")]
+    assert conversation.calls == [(SENDER, "/greet")]  # the intent: words would set a language
     assert line_api.replies[0].json["messages"][0]["text"] == "こんにちは。市の窓口案内です。"
     assert line_api.errors == []
 
