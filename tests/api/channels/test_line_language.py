@@ -7,6 +7,7 @@ the service's own "no reply" text in the conversation's language."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -17,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.channels.line.channel import build_line_channel
+from api.channels.line.client import LineApiError, LineClient
 from api.channels.line.profile import AskedUsers, supported_locale
 from api.conversation.language import language_of, remember
 from api.conversation.service import ConversationService
@@ -87,6 +89,22 @@ def test_tags_map_to_the_locales_offered() -> None:
     assert supported_locale("ko") is None
     assert supported_locale("") is None
     assert supported_locale(None) is None
+
+
+def test_the_client_reads_only_the_language(line_api: LineStub) -> None:
+    client = LineClient(
+        access_token=ACCESS_TOKEN, api_base_url=line_api.base_url, data_api_base_url=""
+    )
+    line_api.languages[USER_ID] = "zh-Hant"
+    assert asyncio.run(client.profile_language(USER_ID)) == "zh-Hant"
+    line_api.languages[USER_ID] = None
+    assert asyncio.run(client.profile_language(USER_ID)) is None
+    line_api.scripted.append((PROFILE_PATH, 404, {"message": "Not found"}))
+    with pytest.raises(LineApiError) as failed:
+        asyncio.run(client.profile_language(USER_ID))
+    assert failed.value.http_status == 404
+    assert DISPLAY_NAME not in str(failed.value)
+    assert line_api.errors == []
 
 
 def test_users_are_asked_once_and_the_oldest_are_forgotten() -> None:
