@@ -1,5 +1,6 @@
 """Starts the real Rasa server (bot environment) and the real API (uvicorn) as processes that
-talk over HTTP on localhost, with a scratch SQLite database seeded with the demo city."""
+talk over HTTP on localhost, with a scratch SQLite database seeded with the demo city, and the
+LINE channel pointed at a local LINE stub."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import pytest
 from playwright.sync_api import Browser
 
 from bench.processes import free_port, wait_healthy
+from tests.api.channels.line_stub import LineStub
 from tests.conftest import ADMIN_TOKEN, REPO_ROOT, upgrade_schema
 from tests.e2e.browser import launch
 
@@ -22,6 +24,8 @@ MODEL = REPO_ROOT / "models" / "madoguchi.tar.gz"
 RASA = REPO_ROOT / ".venv" / "bot" / "bin" / "rasa"
 UVICORN = REPO_ROOT / ".venv" / "api" / "bin" / "uvicorn"
 STARTUP_SECONDS = 180
+LINE_CHANNEL_SECRET = "e2e-line-channel-secret-41c7"
+LINE_ACCESS_TOKEN = "e2e-line-access-token-9a2d"
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,16 @@ def wait_knowledge_fresh(api_url: str, timeout: float = 120.0) -> None:
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def line_platform() -> Iterator[LineStub]:
+    """The LINE platform of the stack's LINE channel (api and api-data in one stub)."""
+    stub = LineStub(LINE_ACCESS_TOKEN)
+    stub.start()
+    yield stub
+    stub.stop()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory, line_platform: LineStub) -> Iterator[Stack]:
     assert MODEL.exists(), "train the model first: make train"
     work = tmp_path_factory.mktemp("e2e")
     api_port, rasa_port = free_port(), free_port()
@@ -68,6 +81,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         "RASA_AUTH_TOKEN": "e2e-rasa-token-5b0c9e",
         "RASA_TELEMETRY_ENABLED": "false",
         "TF_CPP_MIN_LOG_LEVEL": "2",
+        "LINE_CHANNEL_SECRET": LINE_CHANNEL_SECRET,
+        "LINE_CHANNEL_ACCESS_TOKEN": LINE_ACCESS_TOKEN,
+        "LINE_API_BASE_URL": line_platform.base_url,
+        "LINE_DATA_API_BASE_URL": line_platform.base_url,
     }
     upgrade_schema(env)
     api_log, rasa_log = work / "api.log", work / "rasa.log"
