@@ -290,7 +290,7 @@ class EventProcessor:
             return
 
         def current() -> str | None:
-            with unit_of_work(self._factory) as session:
+            with unit_of_work(self._factory, write=False) as session:
                 return language_of(session, sender)
 
         def start(locale: str) -> bool:
