@@ -25,7 +25,7 @@ from tests.e2e.test_citizen_journeys import Citizen, demo_answers
 
 pytestmark = pytest.mark.e2e
 # Several entries are near it (粗大ごみ, 家電, 不法投棄): the bot asks which one is meant.
-QUESTION = "ベビーカーを捨てたい"
+QUESTION = "カーペットを処分したい"
 ENTRY = "M0001"  # 粗大ごみはどうやって出せばいいですか？
 PASSWORD = "learning-test-password-1"
 

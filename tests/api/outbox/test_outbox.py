@@ -296,7 +296,8 @@ def test_a_reply_answers_before_a_slow_line_does(
     path = f"/api/v1/cases/{case.case_number}/replies"
     status, answered, finished = _post_raw(line_app, path, '{"body": "確認しました。"}'.encode())
     assert status == 200
-    assert answered < 1.0 <= 1.5 <= finished  # answered first; the push went after
+    # answered first: the push, held 1.5 s by the stub, went out after the response
+    assert finished - answered >= 1.5
     assert len(line_api.pushes) == 1 and line_api.errors == []
 
 
@@ -314,9 +315,9 @@ def test_the_poller_delivers_what_no_route_sent(
     async def poll_until_delivered() -> None:
         task = asyncio.create_task(Dispatcher(session_factory, channels).run(poll_seconds=0.02))
         try:
-            for _ in range(250):
+            for _ in range(500):  # until the outcome is recorded, not only pushed
                 await asyncio.sleep(0.02)
-                if line_api.pushes:
+                if _row(session_factory, delivery_id).state == "delivered":
                     break
         finally:
             task.cancel()
