@@ -22,6 +22,7 @@ from api.conversation.language import language_of
 from api.conversation.schemas import ChatMessage
 from api.conversation.service import MessageTooLongError
 from api.core.db import get_sessionmaker, unit_of_work
+from api.i18n import SOURCE_LOCALE, is_japanese, translate
 
 logger = logging.getLogger(__name__)
 
@@ -29,39 +30,8 @@ logger = logging.getLogger(__name__)
 # it was (LINE's user language, when the profile gave one).
 GREETING_MESSAGE = "/greet"
 REPORT_FORM = "report_form"
-WELCOME = (
-    "友だち追加ありがとうございます。市の窓口案内です。"
-    "ご質問（例：「粗大ごみの出し方」）や、道路の穴・街灯の故障などのご報告を、"
-    "メッセージでお送りください。"
-)
-APOLOGY = (
-    "申し訳ありません。ただいま応答できませんでした。しばらくしてから、もう一度お送りください。"
-)
-EMPTY_TEXT = "ご質問やご報告を、文字でお送りください。"
-STICKER_REPLY = (
-    "スタンプありがとうございます。ご質問やご報告は、文字でお送りください。"
-    "（例：「粗大ごみの出し方」「道路に穴があいています」）"
-)
-UNSUPPORTED_REPLY = (
-    "申し訳ありません。この種類のメッセージには対応していません。"
-    "ご質問やご報告は文字でお送りください。写真と位置情報は、受付中のご報告に添付できます。"
-)
-LOCATION_ATTACHED = (
-    "位置情報{place}を、受付番号 {number} のご報告に添付しました。ありがとうございます。"
-)
-IMAGE_ATTACHED = "写真を、受付番号 {number} のご報告に添付しました。ありがとうございます。"
-IMAGE_HELD = (
-    "写真を受け取りました。受け付けのときに、このご報告に添付します。"
-    "続けて、先ほどのご質問にお答えください。"
-)
-NO_OPEN_REPORT = (
-    "{what}を受け取りましたが、受付中のご報告がないため、保存していません。"
-    "道路の穴や街灯の故障などをご報告いただいたあとに{what}をお送りいただくと、"
-    "そのご報告に添付します。"
-)
-IMAGE_NOT_STORED = (
-    "申し訳ありません。写真を受け取れませんでした。お手数ですが、もう一度お送りください。"
-)
+# The channel's own replies are catalog texts (locale/*/LC_MESSAGES/madoguchi.po, ids
+# line.*), in the language of the citizen's conversation.
 
 
 class Conversation(Protocol):
@@ -102,7 +72,7 @@ class EventProcessor:
             # The class name only: exception messages may quote what the citizen wrote.
             logger.warning("line event %s (%s) failed: %s", key, kind, type(exc).__name__)
             try:
-                await self._reply(event, messages.text_messages([APOLOGY]))
+                await self._reply_text(event, "line.apology")
             except Exception as reply_exc:
                 logger.warning("line event %s: apology not sent: %s", key, type(reply_exc).__name__)
             await asyncio.to_thread(inbox.finish, self._factory, row_id, error=exc)
@@ -145,24 +115,25 @@ class EventProcessor:
         elif message_type == "image":
             await self._on_image(event, sender, message)
         elif message_type == "sticker":
-            await self._reply(event, messages.text_messages([STICKER_REPLY]))
+            await self._reply_text(event, "line.sticker")
         else:
-            await self._reply(event, messages.text_messages([UNSUPPORTED_REPLY]))
+            await self._reply_text(event, "line.unsupported")
 
     async def _converse(self, event: dict[str, Any], sender: str | None, text: str) -> None:
         text = text.strip()
         if sender is None:
             return
         if not text:
-            await self._reply(event, messages.text_messages([EMPTY_TEXT]))
+            await self._reply_text(event, "line.empty_text")
             return
         await self._profile_language(event, sender)
         try:
             answer = await self._conversation.handle(sender, text)
         except MessageTooLongError as exc:
-            await self._reply(event, messages.text_messages([_japanese_part(exc.message)]))
+            language = await self._language(event)
+            await self._reply(event, messages.text_messages([_part_in(exc.message, language)]))
             return
-        await self._reply(event, messages.from_chat_messages(answer))
+        await self._reply(event, messages.from_chat_messages(answer, await self._language(event)))
 
     async def _on_follow(self, event: dict[str, Any], sender: str | None) -> None:
         answer: list[ChatMessage] = []
@@ -173,9 +144,11 @@ class EventProcessor:
             except Exception as exc:  # the welcome must not depend on the bot being up
                 logger.info("line follow: bot greeting unavailable (%s)", type(exc).__name__)
         if answer:
-            await self._reply(event, messages.from_chat_messages(answer))
+            await self._reply(
+                event, messages.from_chat_messages(answer, await self._language(event))
+            )
         else:
-            await self._reply(event, messages.text_messages([WELCOME]))
+            await self._reply_text(event, "line.welcome")
 
     async def _on_location(
         self, event: dict[str, Any], sender: str | None, message: dict[str, Any]
@@ -208,10 +181,11 @@ class EventProcessor:
 
         number = await asyncio.to_thread(store)
         if number is None:
-            text = NO_OPEN_REPORT.format(what="位置情報")
+            text = await self._say(event, "line.no_open_report.location")
+        elif address:
+            text = await self._say(event, "line.location_attached", place=address, number=number)
         else:
-            place = f"（{address}）" if address else ""
-            text = LOCATION_ATTACHED.format(place=place, number=number)
+            text = await self._say(event, "line.location_attached_no_address", number=number)
         await self._reply(event, messages.text_messages([text]))
 
     async def _on_image(
@@ -227,7 +201,8 @@ class EventProcessor:
         case_id = None if held else await asyncio.to_thread(find)
         if case_id is None and not held:
             # No report to attach to: the photo is not fetched at all (nothing kept needlessly).
-            await self._reply(event, messages.text_messages([NO_OPEN_REPORT.format(what="写真")]))
+            text = await self._say(event, "line.no_open_report.image")
+            await self._reply(event, messages.text_messages([text]))
             return
         message_id = str(message.get("id", ""))
         provider = message.get("contentProvider") or {"type": "line"}
@@ -245,7 +220,7 @@ class EventProcessor:
                     inbox.event_key(event),
                     type(exc).__name__,
                 )
-                await self._reply(event, messages.text_messages([IMAGE_NOT_STORED]))
+                await self._reply_text(event, "line.image_not_stored")
                 return
             content, content_type = image.content, image.content_type
             data["line_message_id"] = message_id
@@ -272,8 +247,35 @@ class EventProcessor:
                 return case.case_number
 
         number = await asyncio.to_thread(store)
-        reply = IMAGE_HELD if number is None else IMAGE_ATTACHED.format(number=number)
+        reply = await (
+            self._say(event, "line.image_held")
+            if number is None
+            else self._say(event, "line.image_attached", number=number)
+        )
         await self._reply(event, messages.text_messages([reply]))
+
+    # -- the channel's own texts ---------------------------------------------------------------
+
+    async def _language(self, event: dict[str, Any]) -> str:
+        """The language of the sender's conversation (Japanese when it has none yet)."""
+        sender = self._sender(event)
+        if sender is None:
+            return SOURCE_LOCALE
+
+        def read() -> str | None:
+            with unit_of_work(self._factory, write=False) as session:
+                return language_of(session, sender)
+
+        try:
+            return await asyncio.to_thread(read) or SOURCE_LOCALE
+        except SQLAlchemyError:  # the reply matters more than its language
+            return SOURCE_LOCALE
+
+    async def _say(self, event: dict[str, Any], message_id: str, **params: object) -> str:
+        return translate(await self._language(event), message_id, **params)
+
+    async def _reply_text(self, event: dict[str, Any], message_id: str) -> None:
+        await self._reply(event, messages.text_messages([await self._say(event, message_id)]))
 
     # -- LINE's user language ------------------------------------------------------------------
 
@@ -342,11 +344,13 @@ class EventProcessor:
         await self._channel.client.push(target, line_messages, retry_key=_retry_key(event))
 
 
-def _japanese_part(message: str) -> str:
-    """MessageTooLongError says it in English then Japanese in brackets: the citizen gets the
-    Japanese."""
+def _part_in(message: str, language: str) -> str:
+    """MessageTooLongError says it in English then Japanese in brackets: a Japanese (or easy
+    Japanese) conversation gets the Japanese, any other the English."""
     start, end = message.rfind("("), message.rfind(")")
-    return message[start + 1 : end] if 0 <= start < end else message
+    if not 0 <= start < end:
+        return message
+    return message[start + 1 : end] if is_japanese(language) else message[:start].rstrip()
 
 
 async def process_pending(

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from api.conversation.schemas import ChatButton, ChatMessage
+from api.i18n import SOURCE_LOCALE, translate
 
 logger = logging.getLogger(__name__)
 
@@ -18,9 +19,6 @@ MAX_QUICK_REPLY_ITEMS = 13
 MAX_LABEL_CHARS = 20
 MAX_POSTBACK_DATA_CHARS = 300
 MAX_DISPLAY_TEXT_CHARS = 300
-
-TRUNCATION_NOTICE = "\n…（文字数の上限のため、以降は省略しました）"
-CHOOSE_PROMPT = "次の中からお選びください。"
 
 
 def _units(text: str) -> int:
@@ -56,7 +54,9 @@ def split_text(text: str, limit: int = MAX_TEXT_CHARS) -> list[str]:
     return [p for p in pieces if p] or [""]
 
 
-def fit_texts(texts: Iterable[str], max_messages: int = MAX_MESSAGES) -> list[str]:
+def fit_texts(
+    texts: Iterable[str], max_messages: int = MAX_MESSAGES, language: str = SOURCE_LOCALE
+) -> list[str]:
     """Texts split to LINE's size, then merged (and, as a last resort, truncated) to fit in
     `max_messages` bubbles. Short answers keep one bubble per bot message."""
     pieces = [piece for text in texts if text for piece in split_text(text)]
@@ -72,8 +72,9 @@ def fit_texts(texts: Iterable[str], max_messages: int = MAX_MESSAGES) -> list[st
         return merged
     kept = merged[: max_messages - 1]
     last = merged[max_messages - 1]
-    room = MAX_TEXT_CHARS - _units(TRUNCATION_NOTICE)
-    kept.append(last[: _prefix_within(last, room)] + TRUNCATION_NOTICE)
+    notice = "\n" + translate(language, "line.truncated")
+    room = MAX_TEXT_CHARS - _units(notice)
+    kept.append(last[: _prefix_within(last, room)] + notice)
     return kept
 
 
@@ -108,17 +109,23 @@ def quick_reply(buttons: Iterable[ChatButton]) -> dict[str, Any] | None:
     return {"items": items} if items else None
 
 
-def text_messages(texts: Iterable[str], buttons: Iterable[ChatButton] = ()) -> list[dict[str, Any]]:
+def text_messages(
+    texts: Iterable[str], buttons: Iterable[ChatButton] = (), language: str = SOURCE_LOCALE
+) -> list[dict[str, Any]]:
     """Text message objects; the buttons go on the last one (LINE shows only its quick reply)."""
-    fitted = fit_texts(texts)
+    fitted = fit_texts(texts, language=language)
     quick = quick_reply(buttons)
     if quick and not fitted:
-        fitted = [CHOOSE_PROMPT]
+        fitted = [translate(language, "line.choose")]
     messages: list[dict[str, Any]] = [{"type": "text", "text": text} for text in fitted]
     if quick:
         messages[-1]["quickReply"] = quick
     return messages
 
 
-def from_chat_messages(chat: list[ChatMessage]) -> list[dict[str, Any]]:
-    return text_messages((m.text for m in chat if m.text), [b for m in chat for b in m.buttons])
+def from_chat_messages(
+    chat: list[ChatMessage], language: str = SOURCE_LOCALE
+) -> list[dict[str, Any]]:
+    return text_messages(
+        (m.text for m in chat if m.text), [b for m in chat for b in m.buttons], language
+    )

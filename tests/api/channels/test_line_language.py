@@ -284,3 +284,25 @@ def test_the_stub_refuses_profile_requests_of_another_shape(line_api: LineStub) 
     assert httpx.post(line_api.base_url + PROFILE_PATH, headers=bearer, json={}).status_code == 405
     assert httpx.get(line_api.base_url + "/v2/bot/profile/", headers=bearer).status_code == 400
     assert len(line_api.errors) == 3
+
+
+def test_the_channel_s_own_replies_follow_the_conversation_language(
+    post_events: Poster,
+    line_api: LineStub,
+    rasa: SilentRasa,
+    session_factory: sessionmaker[Session],
+) -> None:
+    """A sticker, a photo with no report to add it to, an empty text: LINE's own answers are in
+    the language the conversation is in (here the English of the citizen's LINE app)."""
+    line_api.languages[USER_ID] = "en"
+    post_events(text_event("OK"))
+    assert _language(session_factory) == "en"
+    sticker = {"type": "sticker", "packageId": "446", "stickerId": "1988"}
+    post_events(event("message", message={"id": "1", "quoteToken": "q" * 10, **sticker}))
+    image = {"type": "image", "contentProvider": {"type": "line"}}
+    post_events(event("message", message={"id": "2", "quoteToken": "q" * 10, **image}))
+    assert _replied(line_api)[1:] == [
+        translate("en", "line.sticker"),
+        translate("en", "line.no_open_report.image"),
+    ]
+    assert translate("en", "line.sticker") != translate("ja", "line.sticker")

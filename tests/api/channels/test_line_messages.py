@@ -10,7 +10,6 @@ from linebot.v3.messaging import ReplyMessageRequest
 
 from api.channels.line.messages import (
     MAX_QUICK_REPLY_ITEMS,
-    TRUNCATION_NOTICE,
     fit_texts,
     from_chat_messages,
     quick_reply,
@@ -19,6 +18,7 @@ from api.channels.line.messages import (
 )
 from api.channels.line.signature import is_valid_signature, sign
 from api.conversation.schemas import ChatButton, ChatMessage
+from api.i18n import translate
 from tests.api.channels.line_stub import check_messages
 
 
@@ -60,7 +60,14 @@ def test_too_much_text_is_truncated_with_a_notice() -> None:
     fitted = fit_texts(["か" * 30_000])
     assert len(fitted) == 5
     assert all(len(t) <= 5000 for t in fitted)
-    assert fitted[-1].endswith(TRUNCATION_NOTICE)
+    assert fitted[-1].endswith("\n" + translate("ja", "line.truncated"))
+
+
+def test_the_channel_texts_are_in_the_conversation_language() -> None:
+    fitted = fit_texts(["a" * 30_000], language="en")
+    assert fitted[-1].endswith("\n" + translate("en", "line.truncated"))
+    [only] = text_messages([], [ChatButton(title="Yes", payload="/affirm")], language="en")
+    assert only["text"] == translate("en", "line.choose") != translate("ja", "line.choose")
 
 
 def test_quick_reply_limits() -> None:

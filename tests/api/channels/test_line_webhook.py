@@ -12,11 +12,11 @@ from sqlalchemy.orm import Session, sessionmaker, undefer
 
 from api.cases.models import Case, CaseStatus
 from api.channels.line.attachments import adopt_held_photos, held_photo_count
-from api.channels.line.events import STICKER_REPLY
 from api.channels.line.models import CaseAttachment, InboxStatus, LineInboxEvent
 from api.conversation.schemas import ChatButton, ChatMessage
 from api.core.config import Settings
 from api.core.db import get_session_factory
+from api.i18n import translate
 from tests.api.channels.conftest import (
     SENDER,
     USER_ID,
@@ -276,7 +276,9 @@ def test_sticker_gets_a_polite_fixed_reply(
         )
     )
     assert conversation.calls == []
-    assert line_api.replies[0].json["messages"] == [{"type": "text", "text": STICKER_REPLY}]
+    assert line_api.replies[0].json["messages"] == [
+        {"type": "text", "text": translate("ja", "line.sticker")}
+    ]
 
 
 def test_other_message_types_get_a_polite_reply(
