@@ -16,17 +16,13 @@ from api.cases.models import Case, CaseStatus
 from api.cases.numbering import JAPAN
 from api.cases.resolution import enqueue_resolution
 from api.channels.registry import ChannelRegistry
+from api.conversation.language import citizen_language
 from api.core.db import unit_of_work
 from api.core.errors import AppError
+from api.i18n import translate
 from api.outbox.dispatcher import Dispatcher
 
 logger = logging.getLogger(__name__)
-
-MESSAGE = (
-    "受付番号 {number} のお問い合わせは、{days}日間ご連絡がなかったため、"
-    "いったん対応を終了させていただきました。"
-    "引き続きお困りの場合は、お手数ですが、あらためてメッセージでお知らせください。"
-)
 
 
 @dataclass
@@ -86,7 +82,8 @@ async def auto_close(
                 )
                 if case is None:
                     continue
-                message = MESSAGE.format(number=number, days=waiting_days)
+                language = citizen_language(session, case.sender_id, case.language)
+                message = translate(language, "auto_close.notice", number=number, days=waiting_days)
                 service.close_as_system(session, case, message, now)
                 delivery = enqueue_resolution(
                     session,

@@ -26,6 +26,7 @@ from api.cases.schemas import (
 )
 from api.channels.base import Outgoing
 from api.channels.registry import ChannelRegistry
+from api.conversation.language import citizen_language
 from api.conversation.transcript import TranscriptLine, transcript_from_events
 from api.core.db import unit_of_work
 from api.core.errors import AppError
@@ -34,6 +35,7 @@ from api.departments.repository import DepartmentRepository
 from api.deps import MAX_OFFSET, CurrentStaff, FactoryDep, ReadSessionDep, SessionDep
 from api.faq.knowledge import knowledge_cache
 from api.handoff import service as handoff
+from api.i18n import translate
 from api.outbox import service as outbox
 from api.outbox.deps import ChannelsDep, DispatcherDep
 from api.outbox.dispatcher import Dispatcher
@@ -85,6 +87,16 @@ def _reply(text: str, staff: StaffPrincipal, channels: ChannelRegistry) -> Chang
         delivery = outbox.enqueue(session, case, [Outgoing(text, "staff")], channels=channels)
         service.record_reply(session, staff, case, text, case.channel)
         return delivery
+
+    return change
+
+
+def _notice(message_id: str, staff: StaffPrincipal, channels: ChannelRegistry) -> Change:
+    """The change that tells the citizen the catalog text `message_id`, in their language."""
+
+    def change(session: Session, case: Case) -> OutboxDelivery | None:
+        language = citizen_language(session, case.sender_id, case.language)
+        return _reply(translate(language, message_id), staff, channels)(session, case)
 
     return change
 
@@ -269,7 +281,7 @@ async def take_over(
 ) -> CaseOut:
     """Live handoff: from now on the citizen's messages go to this case's thread and the bot
     stays silent; staff answer with /replies. The citizen is told a person has taken over."""
-    tell = _reply(handoff.TAKEN_OVER, staff, channels)
+    tell = _notice(handoff.TAKEN_OVER_ID, staff, channels)
 
     def change(session: Session, case: Case) -> OutboxDelivery | None:
         handoff.start(session, staff, case)
@@ -292,7 +304,7 @@ async def hand_back(
     background: BackgroundTasks,
 ) -> CaseOut:
     """Ends the live handoff: the bot answers the citizen again."""
-    tell = _reply(handoff.HANDED_BACK, staff, channels)
+    tell = _notice(handoff.HANDED_BACK_ID, staff, channels)
 
     def change(session: Session, case: Case) -> OutboxDelivery | None:
         handoff.end(session, staff, case)

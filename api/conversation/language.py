@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from api.conversation.models import ConversationLanguage
 from api.core.types import utcnow
-from api.i18n import base_language
+from api.i18n import SOURCE_LOCALE, base_language
 
 _KANA = re.compile(r"[\u3041-\u309f\u30a1-\u30ff\uff66-\uff9d]")
 
@@ -44,3 +44,9 @@ def language_of(session: Session, sender_id: str | None) -> str | None:
         return None
     row = session.get(ConversationLanguage, sender_id)
     return None if row is None else row.language
+
+
+def citizen_language(session: Session, sender_id: str | None, case_language: str | None) -> str:
+    """The language to tell a citizen something in: their conversation's now, else the one
+    their case was opened in, else Japanese."""
+    return language_of(session, sender_id) or case_language or SOURCE_LOCALE

@@ -10,22 +10,23 @@ from sqlalchemy.orm import Session
 
 from api.cases.models import Case
 from api.cases.service import SYSTEM_ACTOR, record_citizen_message, record_handoff
+from api.conversation.language import citizen_language
 from api.core.errors import AppError, ConflictError
 from api.core.types import utcnow
 from api.handoff.models import Handoff
+from api.i18n import translate
 from api.staff.auth import StaffPrincipal
 
-TAKEN_OVER = "担当の職員に代わりました。このままメッセージをお送りください。"
-HANDED_BACK = "職員との会話を終わります。ここからは自動案内がお答えします。"
+# What the citizen is told, by catalog id (in the citizen's language); the constants are the
+# Japanese texts.
+TAKEN_OVER_ID = "handoff.taken_over"
+HANDED_BACK_ID = "handoff.handed_back"
+TAKEN_OVER = translate("ja", TAKEN_OVER_ID)
+HANDED_BACK = translate("ja", HANDED_BACK_ID)
 _SYSTEM = StaffPrincipal(name=SYSTEM_ACTOR, role="system")
 # A live chat nobody took within this long goes back to the bot; the case stays open for
 # the department to call back.
 LIVE_WAIT_LIMIT = timedelta(minutes=10)
-LIVE_WAIT_EXPIRED = (
-    "お待たせして申し訳ありません。ただいま職員がすぐに対応できないため、"
-    "受付番号 {number} のお問い合わせとして担当課が確認し、開庁時間内にご連絡します。"
-    "ここからは自動案内がお答えします。"
-)
 
 
 def active_for(session: Session, sender_id: str) -> Handoff | None:
@@ -114,5 +115,6 @@ def route_to_case(
     if handoff.staff is None and now - handoff.started_at > LIVE_WAIT_LIMIT:
         handoff.ended_at = now
         record_handoff(session, _SYSTEM, case, started=False)
-        return [LIVE_WAIT_EXPIRED.format(number=case.case_number)]
+        language = citizen_language(session, sender_id, case.language)
+        return [translate(language, "handoff.wait_expired", number=case.case_number)]
     return []

@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session
 
 from api.cases.service import open_case
 from api.channels.web import outbox
+from api.conversation.language import remember
 from api.handoff import service as handoff
+from api.i18n import translate
 from tests.api.cases.test_service import new_case, route_to_roads
 from tests.chat_session import open_chat_session
 
@@ -85,3 +87,19 @@ def test_a_phone_case_has_no_conversation_to_take_over(
     response = client.post(f"/api/v1/cases/{case.case_number}/handoff", headers=auth)
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "no_conversation"
+
+
+def test_the_citizen_is_told_in_the_language_of_their_conversation(
+    rasa_down: None, client: TestClient, seeded: Session, auth: dict[str, str]
+) -> None:
+    sender, _ = open_chat_session(client)
+    case, _ = open_case(seeded, new_case(sender_id=sender), route=route_to_roads, actor="bot")
+    remember(seeded, sender, "en")
+    seeded.commit()
+    number = case.case_number
+
+    assert client.post(f"/api/v1/cases/{number}/handoff", headers=auth).status_code == 200
+    assert client.delete(f"/api/v1/cases/{number}/handoff", headers=auth).status_code == 200
+    told = [m.body for m in outbox.after(seeded, sender, 0)]
+    assert told == [translate("en", "handoff.taken_over"), translate("en", "handoff.handed_back")]
+    assert handoff.TAKEN_OVER not in told

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.cases.auto_close import MESSAGE, auto_close, cutoff, due
+from api.cases.auto_close import auto_close, cutoff, due
 from api.cases.models import Case, CaseStatus
 from api.cases.numbering import JAPAN
 from api.cases.service import open_case
@@ -21,6 +21,7 @@ from api.core.config import Settings
 from api.core.db import unit_of_work
 from api.core.types import utcnow
 from api.departments.service import upsert_departments
+from api.i18n import translate
 from tests.api.cases.test_service import new_case, route_to_roads
 from tests.api.channels.line_stub import LineStub
 from tests.api.conftest import demo_departments
@@ -86,7 +87,9 @@ def test_auto_close_resolves_stale_waiting_cases_without_a_survey(
         for case in (web, line, phone):
             closed = session.get(Case, case.id)
             assert closed.status == CaseStatus.resolved.value
-            assert closed.resolution_message == MESSAGE.format(number=case.case_number, days=7)
+            assert closed.resolution_message == translate(
+                "ja", "auto_close.notice", number=case.case_number, days=7
+            )
             kinds = [(e.kind, e.actor) for e in closed.events]
             assert ("status_changed", "system") in kinds
             assert not any(kind.startswith("survey") for kind, _ in kinds)
@@ -99,7 +102,10 @@ def test_auto_close_resolves_stale_waiting_cases_without_a_survey(
     assert "7日間ご連絡がなかったため" in notice.body
     [push] = line_api.pushes
     assert push.json["messages"] == [
-        {"type": "text", "text": MESSAGE.format(number=line.case_number, days=7)}
+        {
+            "type": "text",
+            "text": translate("ja", "auto_close.notice", number=line.case_number, days=7),
+        }
     ]
     assert line_api.errors == []
     assert outbox(session_factory, "web:recent") == []
