@@ -17,7 +17,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.cases import service as cases
-from api.cases.citizen import STATUS_LABELS
 from api.cases.models import Case, CaseKind, CaseLink, CaseStatus
 from api.cases.numbering import JAPAN
 from api.cases.schemas import NewCase
@@ -25,6 +24,7 @@ from api.categories.models import ReportCategory
 from api.categories.service import get_category, list_categories
 from api.core.types import utcnow
 from api.departments.models import Department
+from api.i18n import SOURCE_LOCALE, translate
 from api.open311.formats import Open311Error
 from api.open311.models import Open311Client, Open311Request
 
@@ -386,7 +386,8 @@ def _status_notes(session: Session, case: Case) -> str:
             return f"同じ内容の受付番号 {original.case_number} として対応しています。"
     if case.status == CaseStatus.resolved.value and case.resolution_message:
         return case.resolution_message
-    return STATUS_LABELS.get(case.status, case.status)
+    # Open311 clients are the city's own apps, in Japanese
+    return translate(SOURCE_LOCALE, f"status.{case.status}")
 
 
 def request_out(session: Session, row: _Row) -> dict[str, Any]:

@@ -10,7 +10,6 @@ from api.survey.payload import RatedStep
 
 # The texts live in the gettext catalogs (locale/, api/i18n.py) under survey.*; a survey is
 # asked in its conversation's language. The constants are the Japanese texts.
-SCALE = "5：とても満足 〜 1：とても不満"
 BOT_QUESTION = translate("ja", "survey.bot_question")
 STAFF_QUESTION = translate("ja", "survey.staff_question")
 COMMENT_QUESTION = translate("ja", "survey.comment_question")

@@ -153,7 +153,8 @@ def test_a_malformed_or_foreign_payload_gets_a_polite_answer_not_an_error(
     ):
         answer = chat(line_client, sender, broken, headers)
         assert answer[0]["text"] == messages.UNREADABLE, broken
-        assert answer[1]["text"].endswith(messages.SCALE)  # the open question, to answer it
+        # the open question again, to answer it
+        assert answer[1]["text"].endswith("5：とても満足 〜 1：とても不満")
     foreign = chat(line_client, sender, rate(theirs.case_number, "bot", 1), headers)
     assert [m["text"] for m in foreign] == [messages.NOT_FOUND]
     unknown = chat(line_client, sender, rate("2026-999999", "bot", 1), headers)
