@@ -30,7 +30,14 @@ STARTUP_SECONDS = 240
 LINE_ACCESS_TOKEN = "prod-line-access-token-5c2e81"
 LINE_SECRET = "prod-line-channel-secret-0b9d44"
 
-pytestmark = [pytest.mark.postgres, pytest.mark.e2e]
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Here rather than in pyproject.toml, whose every change reinstalls both environments.
+    config.addinivalue_line(
+        "markers",
+        "prod: the production profile under faults (PostgreSQL, Redis, 2 Rasa "
+        "replicas, 2 API workers); deselect with -m 'not prod'",
+    )
 
 
 @dataclass
@@ -114,6 +121,7 @@ def prod(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProdStack]:
             "LINE_CHANNEL_ACCESS_TOKEN": LINE_ACCESS_TOKEN,
             "LINE_API_BASE_URL": line.base_url,
             "LINE_DATA_API_BASE_URL": line.base_url,
+            "LINE_TIMEOUT_SECONDS": "5",  # shorter than the slow LINE of the tests (10 s)
             "RASA_TELEMETRY_ENABLED": "false",
             "TF_CPP_MIN_LOG_LEVEL": "2",
             "OMP_NUM_THREADS": "1",
