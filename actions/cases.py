@@ -66,6 +66,23 @@ def _last_form(ctx: ActionContext) -> str | None:
     return None
 
 
+def _case_key(ctx: ActionContext, form: str) -> str:
+    """The case's idempotency key: the conversation and the message that started this run of
+    the form. Rasa running the action again opens one case, and so does a citizen who sends
+    the last answer again because the Rasa replica died after the case was opened but before
+    the conversation was saved (the new message has an id of its own; the form's start is the
+    same). The next report of the conversation starts the form anew: a key of its own."""
+    tracker = ctx.tracker
+    events = tracker.events
+    for index in range(len(events) - 1, -1, -1):
+        if events[index].get("event") == "active_loop" and events[index].get("name") == form:
+            for earlier in reversed(events[:index]):
+                if earlier.get("event") == "user" and earlier.get("message_id"):
+                    return f"rasa:{tracker.sender_id}:{form}:{earlier['message_id']}"
+            break
+    return f"rasa:{tracker.sender_id}:{tracker.latest_user_message_id() or 'no-message-id'}"
+
+
 @registry.register("action_open_case")
 def open_case_action(ctx: ActionContext) -> ActionResult:
     tracker = ctx.tracker
@@ -85,7 +102,7 @@ def open_case_action(ctx: ActionContext) -> ActionResult:
     def route(case_text: str) -> RoutingDecision:
         return knowledge.router.route(case_text)
 
-    message_id = tracker.latest_user_message_id() or "no-message-id"
+    key = _case_key(ctx, form)
     triage_text = f"{description}\n{location or ''}"
     # 「もう報告されていませんか？」: nearby open cases of the department first (actions/nearby.py).
     question = offer_nearby(
@@ -95,7 +112,7 @@ def open_case_action(ctx: ActionContext) -> ActionResult:
         longitude=longitude,
         triage_text=triage_text,
         route=route,
-        idempotency_key=f"rasa:{tracker.sender_id}:{message_id}",
+        idempotency_key=key,
     )
     if question is not None:
         return question
@@ -112,7 +129,7 @@ def open_case_action(ctx: ActionContext) -> ActionResult:
             contact=None if declined else contact,
             contact_declined=declined and not live,
             urgent=urgent,
-            idempotency_key=f"rasa:{tracker.sender_id}:{message_id}",
+            idempotency_key=key,
         ),
         route=route,
         actor="bot",

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+logger = logging.getLogger(__name__)
 
 
 class AppError(Exception):
@@ -44,6 +49,17 @@ class ServiceUnavailableError(AppError):
     code = "service_unavailable"
 
 
+class DatabaseUnavailableError(ServiceUnavailableError):
+    """The database cannot be reached (restarted, its connection dropped): nothing was done,
+    the request can be sent again."""
+
+    code = "database_unavailable"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.headers = {"Retry-After": "5"}
+
+
 def _body(code: str, message: str, **extra: object) -> dict[str, object]:
     return {"error": {"code": code, "message": message, **extra}}
 
@@ -63,6 +79,16 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def _app_error(_: Request, exc: AppError) -> JSONResponse:
         return render(exc)
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
+    async def _database_error(_: Request, exc: Exception) -> JSONResponse:
+        # The unit of work rolled back; the pool's pre-ping replaces the dropped connection
+        # on the next checkout. Never the statement or its parameters in the log.
+        logger.warning("database unavailable: %s", type(getattr(exc, "orig", exc)).__name__)
+        return render(
+            DatabaseUnavailableError("the database is not reachable; send the request again")
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import copy
 import re
 
 import pytest
@@ -105,6 +106,35 @@ def test_a_completed_report_opens_one_case_even_when_called_twice(
     assert case["location"] == "緑町3丁目の交差点"
     assert all(s["label"] in {"PLACE", "FACILITY", "DATE"} for s in case["entities"])
     assert slots_in(first)["case_description"] is None  # ready for the next conversation
+
+
+def test_the_last_answer_sent_again_after_a_lost_save_opens_one_case(
+    client: TestClient, seeded: Session
+) -> None:
+    """A Rasa replica died after the case was opened but before it saved the conversation:
+    the citizen's answer, sent again, reaches another replica as a new message (a new id)
+    after the same start of the form."""
+    report = _completed_report()
+    first = run(client, report)
+    again = copy.deepcopy(report)
+    resent = user_event("090-1234-5678", "faq_question")  # the same answer, a new id
+    again["tracker"]["events"][2] = resent
+    again["tracker"]["latest_message"] = resent["parse_data"]
+    second = run(client, again)
+    assert slots_in(first)["last_case_number"] == slots_in(second)["last_case_number"]
+    assert seeded.scalar(select(func.count()).select_from(Case)) == 1
+
+
+def test_a_second_report_in_the_conversation_opens_a_second_case(
+    client: TestClient, seeded: Session
+) -> None:
+    first = _completed_report()
+    run(client, first)
+    later = _completed_report()
+    later["tracker"]["events"] = first["tracker"]["events"] + later["tracker"]["events"]
+    second = run(client, later)
+    assert slots_in(second)["last_case_number"]
+    assert seeded.scalar(select(func.count()).select_from(Case)) == 2
 
 
 def test_a_failing_service_gives_an_apology_and_no_case(
