@@ -16,6 +16,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -67,14 +68,17 @@ def _under_load(
             ]
             try:
                 await asyncio.wait_for(progress.reached(after), timeout=240)
-            except TimeoutError:
+            except asyncio.TimeoutError:  # not TimeoutError itself before Python 3.11
                 raise AssertionError(
                     f"only {progress.answered} answers before the fault\n{prod.tails()}"
                 ) from None
             await fault(progress.senders)
             return await asyncio.wait_for(asyncio.gather(*tasks), timeout=400)
 
-    outcomes = asyncio.run(run())
+    # A thread of its own: the browser tests' Playwright may keep an event loop running in
+    # this one, and asyncio.run refuses to start inside it.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        outcomes = pool.submit(asyncio.run, run()).result()
     for outcome in outcomes:  # shown with -rP: what the fault did to each conversation
         print(
             f"{outcome.sender} script {outcome.script}: {outcome.answered} answered, "
