@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from api.cases.models import Case, CaseEventKind
 from api.cases.service import SYSTEM_ACTOR, record_survey_event
 from api.channels.registry import reachable
-from api.conversation.language import language_of
+from api.conversation.language import citizen_language
 from api.conversation.schemas import ChatMessage
 from api.nlp import mask
 from api.survey import messages, payload
@@ -209,7 +209,7 @@ def _unreadable(session: Session, sender: str, now: datetime) -> list[ChatMessag
 
 def _language(session: Session, sender: str | None, case: Case | None = None) -> str:
     """The survey's language: the conversation's now, else the case's, else Japanese."""
-    return language_of(session, sender) or (case.language if case else None) or "ja"
+    return citizen_language(session, sender, case.language if case else None)
 
 
 # -- states ---------------------------------------------------------------------------------------

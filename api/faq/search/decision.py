@@ -207,11 +207,11 @@ def signals(index: FaqIndex, query: str, top: int = 10) -> Signals:
         return Signals([], 0.0, 0, worded=worded)
     best = index._position[hits[0].faq_id]
     unknown = [w for w in words if _SUBSTANTIVE.search(w) and not index.knows(w)]
-    covered = covered_share(index, words, hits[0].faq_id)
+    covered = covered_share(index, words, hits[0].faq_id)  # None: no word the FAQ knows
     features = view_features(scored.views, best)
     if features:
         # for the answer model, a query sharing no known word with the FAQ covers nothing
-        features["covered"] = covered_share(index, words, hits[0].faq_id, nothing_known=0.0)
+        features["covered"] = covered or 0.0
     return Signals(
         hits,
         float(scored.lexical[best]),
@@ -219,7 +219,7 @@ def signals(index: FaqIndex, query: str, top: int = 10) -> Signals:
         worded=worded,
         vague=vague,
         outside=bool(unknown) and len(unknown) >= OUTSIDE_SHARE * len(words),
-        key_covered=covered >= KEY_COVERAGE,
+        key_covered=covered is None or covered >= KEY_COVERAGE,
         features=features,
     )
 
@@ -236,15 +236,13 @@ def view_features(views: dict[str, np.ndarray], best: int) -> dict[str, float]:
     return out
 
 
-def covered_share(
-    index: FaqIndex, words: list[str], faq_id: str, nothing_known: float = 1.0
-) -> float:
+def covered_share(index: FaqIndex, words: list[str], faq_id: str) -> float | None:
     """The share of the query's known content (IDF-weighted: rare words weigh most) that the
-    entry holds; `nothing_known` when the query has no word the FAQ knows."""
+    entry holds; None when the query has no word the FAQ knows."""
     weights = {w: index.word_idf(w) for w in words if index.word_frequency(w)}
     total = sum(weights.values())
     if total <= 0:
-        return nothing_known
+        return None
     return sum(v for w, v in weights.items() if index.covers(faq_id, w)) / total
 
 
