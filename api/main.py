@@ -37,7 +37,7 @@ from api.health.router import router as health_router
 from api.metrics.router import router as metrics_router
 from api.open311.router import admin_router as open311_keys_router
 from api.open311.router import router as open311_router
-from api.outbox.dispatcher import Dispatcher
+from api.outbox.dispatcher import Dispatcher, OutboxPolicy
 from api.seed import seed_if_empty
 from api.staff.router import accounts_router
 from api.staff.router import router as auth_router
@@ -74,7 +74,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Messages to citizens: routes deliver theirs right after the commit; this loop picks
         # up retries and what a stopped process left behind.
         factory = get_sessionmaker()
-        app.state.outbox = Dispatcher(factory, build_registry(settings, factory))
+        app.state.outbox = Dispatcher(
+            factory,
+            build_registry(settings, factory),
+            policy=OutboxPolicy.from_settings(settings),
+        )
         outbox_task = asyncio.create_task(app.state.outbox.run())
         # Build the search index and load the Japanese pipeline now, not on a citizen's first
         # question (a few seconds with word vectors).

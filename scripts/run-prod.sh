@@ -13,6 +13,10 @@ export TRACKER_STORE_DIALECT=postgresql
 export TRACKER_STORE_URL="${PROD_TRACKER_STORE_URL:-postgresql://$POSTGRES/madoguchi_tracker}"
 export LOCK_STORE_TYPE=redis
 export LOCK_STORE_HOST="${REDIS_HOST:-127.0.0.1}"
+# A replica killed mid-message leaves its conversation locked in Redis until the lock's
+# lifetime ends (Rasa's default: 60 s). No one waits for an answer longer than the API's Rasa
+# timeout (RASA_TIMEOUT_SECONDS, 20 s), so the lock need not outlive it.
+export TICKET_LOCK_LIFETIME="${TICKET_LOCK_LIFETIME:-20}"
 API_WORKERS="${API_WORKERS:-2}"
 RASA_PORTS="${RASA_PORTS:-5005 5006}"
 RASA_URL=""

@@ -20,7 +20,7 @@ from api.conversation.language import citizen_language
 from api.core.db import unit_of_work
 from api.core.errors import AppError
 from api.i18n import translate
-from api.outbox.dispatcher import Dispatcher
+from api.outbox.dispatcher import Dispatcher, OutboxPolicy
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +60,7 @@ async def auto_close(
     waiting_days: int,
     now: datetime,
     channels: ChannelRegistry,
+    policy: OutboxPolicy | None = None,
 ) -> AutoCloseReport:
     """Resolves every due case, each in its own transaction with its message to the citizen
     queued in the outbox: one that cannot be told (LINE not configured) stays open and is
@@ -102,7 +103,7 @@ async def auto_close(
         if delivery_id is not None:
             deliveries[delivery_id] = number
     if deliveries:  # after the commits: no network call inside a transaction
-        sent = await Dispatcher(factory, channels).deliver(list(deliveries))
+        sent = await Dispatcher(factory, channels, policy=policy).deliver(list(deliveries))
         report.untold = [(deliveries[i], "the channel refused the message") for i in sent.failed]
         report.retrying = [deliveries[i] for i in sent.retrying]
     return report

@@ -12,6 +12,7 @@ from api.core.config import get_settings
 from api.core.db import get_sessionmaker, unit_of_work
 from api.core.migrate import upgrade_database
 from api.core.types import utcnow
+from api.outbox.dispatcher import OutboxPolicy
 
 
 def _positive(value: str) -> int:
@@ -40,6 +41,7 @@ def cases_auto_close(args: argparse.Namespace) -> int:
             waiting_days=args.waiting_days,
             now=now,
             channels=build_registry(settings, get_sessionmaker()),
+            policy=OutboxPolicy.from_settings(settings),
         )
     )
     for number in report.closed:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -81,6 +81,23 @@ class Settings(BaseSettings):
         validation_alias="MADOGUCHI_MAP_URL_TEMPLATE",
     )
 
+    # The outbox (api/outbox): messages to citizens are tried this many times, waiting
+    # backoff, 2 × backoff, 4 × backoff … between tries; a try holds its row for the lease
+    # (longer than a channel's timeout, so two dispatchers never send the same row at once);
+    # every API process looks for due retries every poll interval.
+    outbox_max_attempts: int = Field(
+        default=8, ge=1, validation_alias="MADOGUCHI_OUTBOX_MAX_ATTEMPTS"
+    )
+    outbox_backoff_seconds: float = Field(
+        default=10.0, gt=0, validation_alias="MADOGUCHI_OUTBOX_BACKOFF_SECONDS"
+    )
+    outbox_lease_seconds: float = Field(
+        default=60.0, gt=0, validation_alias="MADOGUCHI_OUTBOX_LEASE_SECONDS"
+    )
+    outbox_poll_seconds: float = Field(
+        default=5.0, gt=0, validation_alias="MADOGUCHI_OUTBOX_POLL_SECONDS"
+    )
+
     # A citizen's wording of an FAQ entry (a choice among the offered entries, or 役に立った)
     # is used by the search once this many different conversations confirmed it.
     learn_min_conversations: int = Field(
@@ -107,6 +124,16 @@ class Settings(BaseSettings):
     mask_tracker_after_hours: int = Field(
         default=24, ge=1, validation_alias="MADOGUCHI_MASK_TRACKER_AFTER_HOURS"
     )
+
+    @model_validator(mode="after")
+    def _lease_outlasts_a_send(self) -> Settings:
+        if self.outbox_lease_seconds <= self.line_timeout_seconds:
+            raise ValueError(
+                "MADOGUCHI_OUTBOX_LEASE_SECONDS must be longer than LINE_TIMEOUT_SECONDS "
+                f"({self.line_timeout_seconds:g}): a send still waiting on LINE when its lease "
+                "ends would be sent again by another dispatcher"
+            )
+        return self
 
     @field_validator("admin_token")
     @classmethod

@@ -12,14 +12,16 @@ from api.core.config import get_settings
 from api.core.db import get_sessionmaker, unit_of_work
 from api.core.migrate import upgrade_database
 from api.outbox import service
-from api.outbox.dispatcher import Dispatcher
+from api.outbox.dispatcher import Dispatcher, OutboxPolicy
 
 
 def outbox_deliver(_: argparse.Namespace) -> int:
     settings = get_settings()
     upgrade_database(settings.database_url)
     factory = get_sessionmaker()
-    dispatcher = Dispatcher(factory, build_registry(settings, factory))
+    dispatcher = Dispatcher(
+        factory, build_registry(settings, factory), policy=OutboxPolicy.from_settings(settings)
+    )
     delivered = retrying = failed = 0
     while True:  # every due delivery, a batch at a time
         report = asyncio.run(dispatcher.deliver())

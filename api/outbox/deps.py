@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 
 from api.channels.registry import ChannelRegistry, build_registry
 from api.deps import FactoryDep
-from api.outbox.dispatcher import Dispatcher
+from api.outbox.dispatcher import Dispatcher, OutboxPolicy
 
 
 def get_channels(request: Request, factory: FactoryDep) -> ChannelRegistry:
@@ -19,8 +19,9 @@ def get_channels(request: Request, factory: FactoryDep) -> ChannelRegistry:
 ChannelsDep = Annotated[ChannelRegistry, Depends(get_channels)]
 
 
-def get_dispatcher(factory: FactoryDep, channels: ChannelsDep) -> Dispatcher:
-    return Dispatcher(factory, channels)
+def get_dispatcher(request: Request, factory: FactoryDep, channels: ChannelsDep) -> Dispatcher:
+    policy = OutboxPolicy.from_settings(request.app.state.settings)
+    return Dispatcher(factory, channels, policy=policy)
 
 
 DispatcherDep = Annotated[Dispatcher, Depends(get_dispatcher)]

@@ -22,19 +22,35 @@ from api.cases import service as cases
 from api.cases.models import Case
 from api.channels.base import DeliveryError, Outgoing
 from api.channels.registry import ChannelRegistry
+from api.core.config import Settings
 from api.core.db import unit_of_work
 from api.core.types import utcnow
 from api.outbox.models import DeliveryState, OutboxDelivery
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 8
-BACKOFF = timedelta(seconds=10)  # 10 s, 20 s, 40 s … about 20 minutes over all attempts
-LEASE = timedelta(seconds=60)  # longer than a channel's timeout
 BATCH = 20
-POLL_SECONDS = 5.0
 # A sending row whose lease ended was left by a dead process: claimable again.
 _CLAIMABLE = (DeliveryState.pending.value, DeliveryState.sending.value)
+
+
+@dataclass(frozen=True)
+class OutboxPolicy:
+    """How hard the dispatcher tries; a city sets it with the MADOGUCHI_OUTBOX_* variables."""
+
+    max_attempts: int = 8
+    backoff: timedelta = timedelta(seconds=10)  # 10 s, 20 s, 40 s … about 20 min over 8 tries
+    lease: timedelta = timedelta(seconds=60)  # longer than a channel's timeout
+    poll_seconds: float = 5.0
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> OutboxPolicy:
+        return cls(
+            max_attempts=settings.outbox_max_attempts,
+            backoff=timedelta(seconds=settings.outbox_backoff_seconds),
+            lease=timedelta(seconds=settings.outbox_lease_seconds),
+            poll_seconds=settings.outbox_poll_seconds,
+        )
 
 
 @dataclass(frozen=True)
@@ -65,16 +81,12 @@ class Dispatcher:
         factory: sessionmaker[Session],
         channels: ChannelRegistry,
         *,
-        max_attempts: int = MAX_ATTEMPTS,
-        backoff: timedelta = BACKOFF,
-        lease: timedelta = LEASE,
+        policy: OutboxPolicy | None = None,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.factory = factory
         self.channels = channels
-        self.max_attempts = max_attempts
-        self.backoff = backoff
-        self.lease = lease
+        self.policy = policy or OutboxPolicy()
         self.clock = clock
 
     async def deliver(self, ids: Sequence[int] | None = None) -> DispatchReport:
@@ -101,9 +113,11 @@ class Dispatcher:
         except Exception as exc:
             logger.warning("outbox delivery after the commit failed: %s", type(exc).__name__)
 
-    async def run(self, poll_seconds: float = POLL_SECONDS) -> None:
-        """Delivers until cancelled, every `poll_seconds`: retries that came due, and what a
-        process that stopped left behind (routes deliver their own messages at once)."""
+    async def run(self, poll_seconds: float | None = None) -> None:
+        """Delivers until cancelled, every `poll_seconds` (the policy's by default): retries
+        that came due, and what a process that stopped left behind (routes deliver their own
+        messages at once)."""
+        poll_seconds = self.policy.poll_seconds if poll_seconds is None else poll_seconds
         while True:
             try:
                 while (await self.deliver()).handled:
@@ -128,7 +142,7 @@ class Dispatcher:
             for row in rows:
                 row.state = DeliveryState.sending.value
                 row.attempts += 1
-                row.next_attempt_at = now + self.lease
+                row.next_attempt_at = now + self.policy.lease
                 claims.append(
                     Claim(
                         id=row.id,
@@ -179,9 +193,9 @@ class Dispatcher:
                 row.attempts,
                 error.reason,
             )
-            if not error.permanent and row.attempts < self.max_attempts:
+            if not error.permanent and row.attempts < self.policy.max_attempts:
                 row.state = DeliveryState.pending.value
-                row.next_attempt_at = now + self.backoff * 2 ** (row.attempts - 1)
+                row.next_attempt_at = now + self.policy.backoff * 2 ** (row.attempts - 1)
                 return DeliveryState.pending
             row.state = DeliveryState.failed.value
             _forget(row)

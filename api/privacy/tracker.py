@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, create_engine, text
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import URL, Connection, make_url
 
 from api.nlp import mask
 
@@ -19,6 +19,15 @@ from api.nlp import mask
 PERSONAL_SLOTS = frozenset({"case_contact"})
 # Kept in the event's metadata (which Rasa carries along), so a masked event is not read again.
 _MASKED_MARK = "madoguchi_masked"
+
+
+def tracker_engine_url(url: str) -> URL:
+    """Rasa's TRACKER_STORE_URL as this environment connects to it: Rasa's form names no driver
+    (postgresql://…, psycopg2 in Rasa's environment); the API's environment has psycopg 3."""
+    parsed = make_url(url)
+    if parsed.drivername == "postgresql":
+        return parsed.set(drivername="postgresql+psycopg")
+    return parsed
 
 
 def _mask_event(data: dict[str, Any]) -> bool:
@@ -69,7 +78,7 @@ def purge_tracker(
 ) -> dict[str, int]:
     """Deletes the events of `senders` and of conversations silent since `idle_before`; masks
     user messages and contact slots older than `mask_before`."""
-    engine = create_engine(url)
+    engine = create_engine(tracker_engine_url(url))
     counts = {"tracker events deleted": 0, "tracker events masked": 0}
     try:
         with engine.begin() as connection:

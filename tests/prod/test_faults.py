@@ -26,7 +26,7 @@ from sqlalchemy.orm import sessionmaker
 
 from api.conversation.rasa_client import replica_order
 from api.core.types import utcnow
-from api.outbox.dispatcher import MAX_ATTEMPTS
+from api.outbox.dispatcher import OutboxPolicy
 from api.outbox.models import OutboxDelivery
 from bench.processes import child_pids, kill_group
 from tests.api.channels.conftest import open_road_report
@@ -284,7 +284,7 @@ def test_a_staff_reply_line_never_takes_is_shown_as_failed(prod: ProdStack) -> N
             moved = session.execute(
                 update(OutboxDelivery)
                 .where(OutboxDelivery.case_id == case.id, OutboxDelivery.state == "pending")
-                .values(attempts=MAX_ATTEMPTS - 1, next_attempt_at=utcnow())
+                .values(attempts=OutboxPolicy().max_attempts - 1, next_attempt_at=utcnow())
             ).rowcount
             session.commit()
         assert moved == 1

@@ -5,6 +5,8 @@ taken up again after a crash."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -25,7 +27,7 @@ from api.core.db import unit_of_work
 from api.core.errors import AppError
 from api.core.types import utcnow
 from api.outbox import service as outbox
-from api.outbox.dispatcher import LEASE, Dispatcher
+from api.outbox.dispatcher import Dispatcher, OutboxPolicy
 from api.outbox.models import OutboxDelivery
 from api.privacy.service import erase_case
 from tests.api.channels.line_stub import LineStub
@@ -115,13 +117,16 @@ def test_a_temporary_failure_is_retried_with_backoff_under_one_retry_key(
     assert asyncio.run(dispatcher.deliver()).retrying == [delivery_id]
     first = _row(session_factory, delivery_id)
     assert (first.state, first.attempts, first.last_error) == ("pending", 1, "LINE HTTP 500")
-    assert first.next_attempt_at == clock.now + dispatcher.backoff
+    assert first.next_attempt_at == clock.now + dispatcher.policy.backoff
 
     clock.advance(5)  # not due yet
     assert asyncio.run(dispatcher.deliver()).handled == 0
     clock.advance(5)
     assert asyncio.run(dispatcher.deliver()).retrying == [delivery_id]
-    assert _row(session_factory, delivery_id).next_attempt_at == clock.now + 2 * dispatcher.backoff
+    assert (
+        _row(session_factory, delivery_id).next_attempt_at
+        == clock.now + 2 * dispatcher.policy.backoff
+    )
     clock.advance(20)
     assert asyncio.run(dispatcher.deliver()).delivered == [delivery_id]
     assert asyncio.run(dispatcher.deliver()).handled == 0
@@ -142,7 +147,9 @@ def test_out_of_attempts_is_failed(
     clock: Clock,
     line_api: LineStub,
 ) -> None:
-    dispatcher = Dispatcher(session_factory, channels, clock=clock, max_attempts=2)
+    dispatcher = Dispatcher(
+        session_factory, channels, clock=clock, policy=OutboxPolicy(max_attempts=2)
+    )
     case = open_report()
     delivery_id = _enqueue(session_factory, case, channels)
     line_api.scripted += [(PUSH, 503, {"message": "down"})] * 2
@@ -190,7 +197,7 @@ def test_a_crash_between_claim_and_result_is_delivered_once_after_the_lease(
 
     restarted = Dispatcher(session_factory, channels, clock=clock)
     assert asyncio.run(restarted.deliver()).handled == 0  # the lease still holds
-    clock.advance(LEASE.total_seconds() + 1)
+    clock.advance(OutboxPolicy().lease.total_seconds() + 1)
     assert asyncio.run(restarted.deliver()).delivered == [delivery_id]
     assert asyncio.run(restarted.deliver()).handled == 0
     [push] = line_api.pushes
@@ -223,7 +230,7 @@ def test_a_web_delivery_reaches_the_widget_event_stream_once(
         channels.get("web").send(claim.recipient, claim.messages, retry_key=claim.retry_key)
     )
     # Crashed before recording: sent again after the lease, it adds nothing.
-    clock.advance(LEASE.total_seconds() + 1)
+    clock.advance(OutboxPolicy().lease.total_seconds() + 1)
     assert asyncio.run(dispatcher.deliver()).delivered == [delivery_id]
     streamed = _fetch(session_factory, "web:0a1b2c3d", 0)
     assert [(m["author"], m["text"], m["buttons"]) for m in streamed] == [
@@ -312,15 +319,30 @@ def test_the_poller_delivers_what_no_route_sent(
     case = open_report()
     delivery_id = _enqueue(session_factory, case, channels)
 
+    dispatcher = Dispatcher(session_factory, channels)
+    recorded = threading.Event()
+    record = dispatcher._record
+
+    def record_and_tell(claim: Any, error: Any) -> Any:
+        state = record(claim, error)
+        recorded.set()
+        return state
+
+    dispatcher._record = record_and_tell  # type: ignore[method-assign]
+
     async def poll_until_delivered() -> None:
-        task = asyncio.create_task(Dispatcher(session_factory, channels).run(poll_seconds=0.02))
+        # Nothing here reads the database while the loop runs: on PostgreSQL the test's
+        # sessions share one connection, which the loop's thread is using.
+        task = asyncio.create_task(dispatcher.run(poll_seconds=0.02))
         try:
             for _ in range(500):  # until the outcome is recorded, not only pushed
                 await asyncio.sleep(0.02)
-                if _row(session_factory, delivery_id).state == "delivered":
+                if recorded.is_set():
                     break
         finally:
             task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     asyncio.run(poll_until_delivered())
     assert len(line_api.pushes) == 1

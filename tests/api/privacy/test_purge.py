@@ -5,6 +5,7 @@ nothing more. `madoguchi privacy erase` deletes one citizen's data and keeps the
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from api.cases.models import Case, CaseStatus
@@ -20,13 +22,14 @@ from api.channels.line.models import CaseAttachment, InboxStatus, LineInboxEvent
 from api.channels.web.models import WebChatSession, WebOutboxMessage
 from api.cli import main
 from api.core.types import utcnow
+from api.privacy.tracker import tracker_engine_url
 from tests.api.cases.test_service import new_case, route_to_roads
-from tests.conftest import REPO_ROOT
+from tests.conftest import POSTGRES_URL, REPO_ROOT
 
 DAY = timedelta(days=1)
 # Rasa 3.6's SQLTrackerStore table (rasa/core/tracker_store.py, SQLEvent).
 RASA_EVENTS = """CREATE TABLE events (
-    id INTEGER PRIMARY KEY, sender_id VARCHAR(255) NOT NULL, type_name VARCHAR(255) NOT NULL,
+    id {id}, sender_id VARCHAR(255) NOT NULL, type_name VARCHAR(255) NOT NULL,
     timestamp FLOAT, intent_name VARCHAR(255), action_name VARCHAR(255), data TEXT)"""
 
 
@@ -36,21 +39,50 @@ class Databases:
     tracker: str
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def tracker_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Rasa's tracker store as Rasa's TRACKER_STORE_URL names it: a SQLite file, or a database
+    of its own on the machine's PostgreSQL with no driver in the URL (Rasa's form)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'rasa.db'}"
+        _create_events(url, "INTEGER PRIMARY KEY")
+        yield url
+        return
+    name = f"madoguchi_tracker_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        url = make_url(POSTGRES_URL).set(drivername="postgresql", database=name)
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _create_events(url: str, id_column: str) -> None:
+    engine = create_engine(tracker_engine_url(url))
+    with engine.begin() as connection:
+        connection.execute(text(RASA_EVENTS.format(id=id_column)))
+    engine.dispose()
+
+
 @pytest.fixture
-def databases(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Databases]:
+def databases(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, tracker_url: str
+) -> Iterator[Databases]:
     from api.core.config import get_settings
     from api.core.db import get_engine, get_sessionmaker
 
-    found = Databases(f"sqlite:///{tmp_path / 'api.db'}", f"sqlite:///{tmp_path / 'rasa.db'}")
+    found = Databases(f"sqlite:///{tmp_path / 'api.db'}", tracker_url)
     monkeypatch.setenv("DATABASE_URL", found.api)
     monkeypatch.setenv("TRACKER_STORE_URL", found.tracker)
     for cached in (get_settings, get_engine, get_sessionmaker):
         cached.cache_clear()
     assert main(["city", "load", str(REPO_ROOT / "demo_city")]) == 0
-    engine = create_engine(found.tracker)
-    with engine.begin() as connection:
-        connection.execute(text(RASA_EVENTS))
-    engine.dispose()
+    if tracker_url.startswith("postgresql://"):
+        _create_events(tracker_url, "SERIAL PRIMARY KEY")
     yield found
     for cached in (get_settings, get_engine, get_sessionmaker):
         cached.cache_clear()
@@ -63,7 +95,7 @@ def _api_session() -> Session:
 
 
 def _tracker_event(url: str, sender: str, at: datetime, data: dict) -> None:
-    engine = create_engine(url)
+    engine = create_engine(tracker_engine_url(url))
     with engine.begin() as connection:
         connection.execute(
             text(
@@ -76,7 +108,7 @@ def _tracker_event(url: str, sender: str, at: datetime, data: dict) -> None:
 
 
 def _tracker(url: str) -> list[tuple[str, dict]]:
-    engine = create_engine(url)
+    engine = create_engine(tracker_engine_url(url))
     with engine.connect() as connection:
         rows = connection.execute(text("SELECT sender_id, data FROM events ORDER BY id")).all()
     engine.dispose()
