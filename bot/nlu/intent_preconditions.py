@@ -6,6 +6,13 @@ contains digits (a phone number, a date, a house number) can look like one. This
 runs after the classifier: when the top intent has preconditions (a named entity, or one of
 a few words) and the message meets none of them, the intent is struck from the ranking and
 the rest renormalised — the classifier's own judgement of what else the message is.
+
+A message of nouns alone (ピアノ, こたつ, マイナンバーカード) names a topic: citizens type one
+word and expect the city's answer about it. The small-talk intents are learned from a few short
+phrases, so an unseen short word can land on them (ピアノ was a greeting at 0.87). Under
+`bare_noun_preconditions` such an intent may win a noun-only message only when it is made of
+its own words (了解, オッケー, サンキュー …); otherwise it is struck like the others, and the
+message goes on to the FAQ search. Strikes repeat until the top intent meets its preconditions.
 """
 
 from __future__ import annotations
@@ -32,6 +39,21 @@ from rasa.shared.nlu.training_data.message import Message
 import jatext
 
 PRECONDITIONS = "preconditions"
+BARE_NOUN_PRECONDITIONS = "bare_noun_preconditions"
+# Parts of speech of a message that only names something (UniDic pos1; jatext gives English
+# words 名詞 too). Punctuation and symbols do not change what the message is.
+_NOT_LETTERS = re.compile(r"[\W_]+")
+_LATIN = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
+_NAMING_POS = frozenset({"名詞", "接頭辞", "接尾辞", "補助記号", "記号", "空白"})
+
+
+def is_bare_noun(text: str) -> bool:
+    """Whether the message is Japanese nouns (with their prefixes and suffixes) and nothing
+    else. Latin words are left out: UniDic tags every one a noun, so "thank you" would be one."""
+    morphemes = jatext.tokenize(text)
+    return (
+        bool(morphemes) and all(m.pos in _NAMING_POS for m in morphemes) and not _LATIN.search(text)
+    )
 
 
 def _compile(spec: dict[str, Any]) -> tuple[frozenset[str], re.Pattern[str] | None]:
@@ -39,6 +61,18 @@ def _compile(spec: dict[str, Any]) -> tuple[frozenset[str], re.Pattern[str] | No
     words = [jatext.normalize(str(w)) for w in spec.get("words") or ()]
     pattern = re.compile("|".join(re.escape(w) for w in words)) if words else None
     return entities, pattern
+
+
+def _compile_whole(spec: dict[str, Any]) -> re.Pattern[str]:
+    """A bare noun message is small talk only when it is made of the intent's words and
+    nothing else (了解, オッケー, サンキュー): ダメ must not let ダメージ pass."""
+    words = sorted({_letters(str(w)) for w in spec.get("words") or ()} - {""}, key=len)
+    alternatives = "|".join(re.escape(w) for w in reversed(words))
+    return re.compile(f"(?:{alternatives})+" if words else r"(?!)")
+
+
+def _letters(text: str) -> str:
+    return _NOT_LETTERS.sub("", jatext.normalize(text))
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -51,14 +85,19 @@ class IntentPreconditions(GraphComponent, IntentClassifier):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        # {intent: {"entities": [entity, ...], "words": [word, ...]}}: one of them must occur
-        return {PRECONDITIONS: {}}
+        # {intent: {"entities": [entity, ...], "words": [word, ...]}}: one of them must occur;
+        # under BARE_NOUN_PRECONDITIONS, only when the message is nouns alone
+        return {PRECONDITIONS: {}, BARE_NOUN_PRECONDITIONS: {}}
 
     def __init__(self, config: dict[str, Any]) -> None:
         self.component_config = config
         self._rules = {
             intent: _compile(spec or {})
             for intent, spec in (config.get(PRECONDITIONS) or {}).items()
+        }
+        self._bare_noun_rules = {
+            intent: _compile_whole(spec or {})
+            for intent, spec in (config.get(BARE_NOUN_PRECONDITIONS) or {}).items()
         }
 
     @classmethod
@@ -71,33 +110,49 @@ class IntentPreconditions(GraphComponent, IntentClassifier):
     ) -> IntentPreconditions:
         return cls(config)
 
-    def meets(self, intent: str, message: Message) -> bool:
+    def meets(self, intent: str, message: Message, bare_noun: bool | None = None) -> bool:
+        text = message.get(TEXT) or ""
+        small_talk = self._bare_noun_rules.get(intent)
+        if small_talk is not None:
+            if bare_noun is None:
+                bare_noun = is_bare_noun(text)
+            if bare_noun and not small_talk.fullmatch(_letters(text)):
+                return False
         rule = self._rules.get(intent)
-        if rule is None:
-            return True
-        entities, pattern = rule
-        found = {e.get(ENTITY_ATTRIBUTE_TYPE) for e in message.get(ENTITIES) or []}
-        if entities & found:
-            return True
-        text = jatext.normalize(message.get(TEXT) or "").replace(" ", "")
-        return bool(pattern and pattern.search(text))
+        return rule is None or _satisfied(rule, message)
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
-            intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-            if not intent or self.meets(intent, message):
-                continue
-            ranking = [
-                dict(r)
-                for r in message.get(INTENT_RANKING_KEY) or []
-                if r.get(INTENT_NAME_KEY) != intent
-            ]
-            total = sum(r.get(PREDICTED_CONFIDENCE_KEY) or 0.0 for r in ranking)
-            if not ranking or total <= 0:
-                continue  # nothing else to choose: leave the classifier's answer
-            for r in ranking:
-                r[PREDICTED_CONFIDENCE_KEY] = (r.get(PREDICTED_CONFIDENCE_KEY) or 0.0) / total
-            ranking.sort(key=lambda r: -r[PREDICTED_CONFIDENCE_KEY])
-            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
-            message.set(INTENT, dict(ranking[0]), add_to_output=True)
+            bare_noun = is_bare_noun(message.get(TEXT) or "") if self._bare_noun_rules else False
+            while True:
+                intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+                if not intent or self.meets(intent, message, bare_noun):
+                    break
+                if not _strike(message, intent):
+                    break  # nothing else to choose: leave the classifier's answer
         return messages
+
+
+def _satisfied(rule: tuple[frozenset[str], re.Pattern[str] | None], message: Message) -> bool:
+    entities, pattern = rule
+    found = {e.get(ENTITY_ATTRIBUTE_TYPE) for e in message.get(ENTITIES) or []}
+    if entities & found:
+        return True
+    text = jatext.normalize(message.get(TEXT) or "").replace(" ", "")
+    return bool(pattern and pattern.search(text))
+
+
+def _strike(message: Message, intent: str) -> bool:
+    """Removes `intent` from the ranking and renormalises the rest; False when nothing is left."""
+    ranking = [
+        dict(r) for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != intent
+    ]
+    total = sum(r.get(PREDICTED_CONFIDENCE_KEY) or 0.0 for r in ranking)
+    if not ranking or total <= 0:
+        return False
+    for r in ranking:
+        r[PREDICTED_CONFIDENCE_KEY] = (r.get(PREDICTED_CONFIDENCE_KEY) or 0.0) / total
+    ranking.sort(key=lambda r: -r[PREDICTED_CONFIDENCE_KEY])
+    message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+    message.set(INTENT, dict(ranking[0]), add_to_output=True)
+    return True
