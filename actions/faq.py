@@ -196,6 +196,33 @@ def _answer_faq(ctx: ActionContext) -> ActionResult:
     return _offer_case(ctx, question, _message_key(ctx))
 
 
+def _sure_answer(ctx: ActionContext, question: str) -> str | None:
+    """The entry the FAQ answers `question` with outright (no choice offered), if any."""
+    if reply_language(ctx) == "en":
+        english = decide_english(ctx.knowledge.index, question, meaning_search)
+        if english is not None:
+            return english.hits[0].faq_id if english.decision == "answer" else None
+    decision = decide(ctx.knowledge.index, question)
+    return decision.hits[0].faq_id if decision.decision == "answer" else None
+
+
+def answer_within_form(ctx: ActionContext, question: str) -> list[dict] | None:
+    """The replies to a question typed where a form asked for a place or a contact
+    (「12月29日は開いてる？」 at 「場所を教えてください」): the FAQ's answer when it is sure of
+    one, recorded like any answer, with the English note when it applies. None otherwise: the
+    text is the form's to take. No feedback buttons: a press would interrupt the form."""
+    faq_id = _sure_answer(ctx, question)
+    if faq_id is None:
+        return None
+    _record(ctx, "answer", faq_id, question)
+    document = ctx.knowledge.index.document(faq_id)
+    answered = ActionResult(
+        responses=[text(answer_in(document, reply_language(ctx)))],
+        events=[slot_set("last_faq_id", faq_id)],  # what the note reads; not kept
+    )
+    return with_language_note(ctx, answered).responses
+
+
 def _clarify(ctx: ActionContext, question: str, faq_ids: list[str]) -> ActionResult:
     """Up to three entries to choose from (their English question in an English conversation,
     when they have one), and "none of these" (an inquiry)."""

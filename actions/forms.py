@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from actions.faq import answer_within_form
 from actions.intake import contacts_in, normalized, read_message
 from actions.language import reply_language
 from actions.messages import say
@@ -65,6 +66,15 @@ _FIELD_WORDS: list[tuple[str, re.Pattern[str]]] = [
     ("contact", re.compile(r"(連絡先|電話|でんわ|番号|ばんごう|メール|めーる|アドレス)")),
     ("description", re.compile(r"(内容|ないよう|説明|状況|用件|文章|中身)")),
 ]
+# A question rather than an answer: typed where the form asked for a place or a contact.
+_QUESTION = re.compile(
+    r"([?？]|(ます|です|でしょう|ません|ない|ある)(か|かね|かな)|いつ|どこ|どう|なに|何|いくら|"
+    r"どれ|だれ|誰|どの|なぜ|教えて|おしえて|知りたい)"
+)
+_QUESTION_EN = re.compile(
+    r"\?\s*$|^(how|what|when|where|which|who|whom|why|can|could|do|does|did|is|are|should|may|"
+    r"will|would)\b"
+)
 _YES = re.compile(
     r"^(はい|ええ|うん|お願い|おねがい|それで|ok|おk|オッケー|大丈夫です?お願い|了解)"
 )
@@ -118,6 +128,10 @@ _ONLY_YES = re.compile(r"(はい|ええ|うん|ok|おk|オッケー|了解|yes|y
 def _only_yes(value: str) -> bool:
     """Nothing but a yes (「はい」, "Yes."): not where a problem is ("right next to …" is)."""
     return bool(_ONLY_YES.fullmatch(normalized(value).lower()))
+
+
+def _asks_a_question(value: str) -> bool:
+    return bool(_QUESTION.search(normalized(value)) or _QUESTION_EN.search(_english(value)))
 
 
 def _is_correction(value: str) -> bool:
@@ -359,6 +373,9 @@ class _Form:
                 # Rasa left the answer out because the NLU guessed a correction; it is not
                 # one (see correction()), so it answers the question asked.
                 new[requested] = self.tracker.latest_text
+            asked_instead = requested in (LOCATION, CONTACT) and requested in new
+            if asked_instead and not took_point and self.answer_question(str(new[requested])):
+                return self.result()
             taken = [
                 name
                 for name in (DESCRIPTION, LOCATION, CONTACT, CONFIRMED, FIELD)
@@ -376,6 +393,22 @@ class _Form:
         if not any(e.get("name") == REQUESTED for e in self.step.events):
             self.step.events.append(slot_set(REQUESTED, self.next_slot()))
         return self.result()
+
+    def answer_question(self, value: str) -> bool:
+        """A question where a place or a contact was asked for is answered from the FAQ when it
+        is sure of the answer; the form then asks its question again. Anything else (a place
+        or a contact, or a question the FAQ cannot answer outright) is the form's answer."""
+        if contacts_in(value) or not _asks_a_question(value):
+            return False
+        replies = answer_within_form(self.ctx, value)
+        if not replies:
+            return False
+        requested = self.get(REQUESTED)
+        self.set(requested, None)
+        self.step.replies.extend(replies)
+        self.step.say(say(self.language, "form_question_answered"))
+        self.step.events.append(slot_set(REQUESTED, requested))
+        return True
 
     def take(self, name: str, value: str) -> None:
         {

@@ -12,6 +12,10 @@ from sqlalchemy.orm import Session
 
 from actions import messages
 from api.cases.models import Case
+from api.conversation.language import remember
+from api.faq.knowledge import knowledge_cache
+from api.faq.models import FaqEntry
+from api.feedback.models import BotAnswer
 from api.handoff.models import Handoff
 from api.handoff.presence import mark_seen
 from api.staff.models import StaffRole
@@ -393,3 +397,80 @@ def test_an_unsure_correction_reading_does_not_override_a_declined_contact(
     result = run(client, payload)
     assert slots_in(result)["case_contact"] == "不要"
     assert requested(result) == "case_confirmed"
+
+
+REPORT_WAITING_FOR_PLACE = {
+    "case_description": "住民票がほしい",  # a question the NLU took for a report
+    "requested_slot": "case_location",
+}
+
+
+def test_a_question_typed_where_the_place_was_asked_is_answered_and_the_form_asks_again(
+    client: TestClient, seeded: Session
+) -> None:
+    """A question the NLU took for a report: the citizen asks again at 「場所を教えてください」,
+    gets the FAQ's answer, and is asked for the place once more (or may stop)."""
+    question = "住民票の写しはどこで取れますか？"
+    result = validate(
+        client,
+        "report_form",
+        question,
+        fills="case_location",
+        slots=REPORT_WAITING_FOR_PLACE,
+    )
+    assert slots_in(result)["case_location"] is None  # the question is not the place
+    assert requested(result) == "case_location"
+    assert "市民課の窓口" in said(result)  # F2's answer
+    assert messages.say("ja", "form_question_answered") in said(result)
+    assert all(not r.get("buttons") for r in result["responses"])  # nothing to press mid-form
+    answered = seeded.scalars(select(BotAnswer)).all()
+    assert [(a.decision, a.faq_id) for a in answered] == [("answer", "F2")]
+
+
+def test_a_question_at_the_contact_step_is_answered_in_english(
+    client: TestClient, seeded: Session
+) -> None:
+    remember(seeded, "web:test", "en")  # the conversation the API detected as English
+    entry = seeded.get(FaqEntry, "F1")
+    entry.question_en = "How do I throw away oversized garbage such as a sofa?"
+    entry.answer_en = "Oversized garbage is collected on request: call the reception centre."
+    seeded.commit()
+    knowledge_cache.clear()
+    slots = {
+        "case_description": "The streetlight is broken",
+        "case_location": "Midori 3-chome",
+        "requested_slot": "case_contact",
+    }
+    result = validate(
+        client,
+        "report_form",
+        "How can I throw away oversized garbage like a sofa?",
+        fills="case_contact",
+        slots=slots,
+    )
+    assert slots_in(result)["case_contact"] is None
+    assert requested(result) == "case_contact"
+    assert "Oversized garbage is collected on request" in said(result)
+    assert messages.say("en", "form_question_answered") in said(result)
+
+
+@pytest.mark.parametrize(
+    ("slot", "answer"),
+    [
+        ("case_location", "住民票の写しを取った市民課の前です"),  # a place, in the FAQ's words
+        ("case_location", "どこかわからないけど駅の近く"),  # a question word, no FAQ answer
+        ("case_contact", "090-1234-5678 でいいですか？"),  # a contact, even as a question
+    ],
+)
+def test_answers_to_the_form_are_never_taken_for_questions(
+    client: TestClient, seeded: Session, slot: str, answer: str
+) -> None:
+    slots = {
+        "case_description": "街灯が切れています",
+        "case_location": None if slot == "case_location" else "緑町3丁目",
+        "requested_slot": slot,
+    }
+    result = validate(client, "report_form", answer, fills=slot, slots=slots)
+    assert slots_in(result)[slot]
+    assert messages.say("ja", "form_question_answered") not in said(result)
+    assert seeded.scalars(select(BotAnswer)).all() == []
