@@ -16,6 +16,9 @@ from jatext import normalize
 
 JAPAN = ZoneInfo("Asia/Tokyo")
 _MAX_SEQUENCE = 999_999
+# The dashes a Japanese keyboard or IME gives (NFKC has already made － and full-width digits
+# ASCII): the katakana prolonged sound mark, the minus sign, the hyphen and the horizontal bar.
+_DASHES = re.compile(r"[ー−‐―]")
 CASE_NUMBER_PATTERN = re.compile(r"(?<!\d)(\d{4})\s*-\s*(\d{6})(?!\d)")
 
 
@@ -46,6 +49,6 @@ def allocate_case_number(session: Session, now: datetime) -> str:
 
 def find_case_number(text: str) -> str | None:
     """Finds a case number in what a citizen typed: full-width digits and dashes are accepted."""
-    normalized = normalize(text).replace("ー", "-").replace("−", "-")
+    normalized = _DASHES.sub("-", normalize(text))
     match = CASE_NUMBER_PATTERN.search(normalized)
     return f"{match.group(1)}-{match.group(2)}" if match else None
