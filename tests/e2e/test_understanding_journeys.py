@@ -160,3 +160,42 @@ def test_talking_to_a_person_tells_the_truth(stack: Stack) -> None:
         assert "お電話します" in reply
         assert case(stack, CASE_NUMBER.search(reply).group(0))["live_waiting"] is False
     httpx.delete(f"{stack.api_url}/api/v1/staff/presence", headers=staff)
+
+
+def test_a_question_asked_where_the_place_was_asked_is_answered_then_the_report_goes_on(
+    stack: Stack,
+) -> None:
+    """Rasa's form and the action server together: the question gets the FAQ's answer and
+    the place is asked again (the form did not take the question as the place); the citizen
+    may then give the place, or stop."""
+    citizen = Citizen(stack)
+    asked = citizen.says_text("道路に穴があいています")
+    assert "場所を教えてください" in asked
+    replies = citizen.say("住民票の写しはどこで取れますか？")
+    texts = [m.get("text", "") for m in replies]
+    assert texts[0] == demo_answers()["M0011"]  # the residence certificate entry
+    assert "受付はまだ途中です" in texts[1]
+    assert "場所を教えてください" in texts[-1]
+    assert buttons(replies) == []
+    assert "連絡先" in citizen.says_text("緑町3丁目の交差点")  # the place taken: next question
+    summary = citizen.says_text("不要")
+    assert "・場所：緑町3丁目の交差点" in summary and "住民票" not in summary
+    assert "受付を取りやめました" in citizen.says_text("やめる")
+
+
+def test_one_word_the_bot_never_learned_is_not_greeted(stack: Stack) -> None:
+    citizen = Citizen(stack)
+    greeting = citizen.says_text("こんにちは")
+    for word in ("ピアノ", "こたつ"):
+        reply = citizen.says_text(word)
+        assert reply != greeting and "案内窓口です" not in reply, word
+
+
+def test_a_case_number_typed_on_a_japanese_keyboard_is_read(stack: Stack) -> None:
+    citizen = Citizen(stack)
+    assert "連絡先" in citizen.says_text("緑町3丁目の交差点の街灯が切れています")
+    assert "よろしいですか" in citizen.says_text("不要")
+    number = CASE_NUMBER.search(citizen.says_text("はい")).group(0)
+    wide = number.translate(str.maketrans("0123456789-", "０１２３４５６７８９ー"))
+    reply = citizen.says_text(f"{wide}の件、どうなりましたか")
+    assert number in reply and "受付番号を教えてください" not in reply
