@@ -5,7 +5,6 @@ nothing more. `madoguchi privacy erase` deletes one citizen's data and keeps the
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -24,7 +23,7 @@ from api.cli import main
 from api.core.types import utcnow
 from api.privacy.tracker import tracker_engine_url
 from tests.api.cases.test_service import new_case, route_to_roads
-from tests.conftest import POSTGRES_URL, REPO_ROOT
+from tests.conftest import REPO_ROOT
 
 DAY = timedelta(days=1)
 # Rasa 3.6's SQLTrackerStore table (rasa/core/tracker_store.py, SQLEvent).
@@ -39,26 +38,17 @@ class Databases:
     tracker: str
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def tracker_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+@pytest.fixture
+def tracker_url(fresh_database_url: str) -> str:
     """Rasa's tracker store as Rasa's TRACKER_STORE_URL names it: a SQLite file, or a database
     of its own on the machine's PostgreSQL with no driver in the URL (Rasa's form)."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'rasa.db'}"
-        _create_events(url, "INTEGER PRIMARY KEY")
-        yield url
-        return
-    name = f"madoguchi_tracker_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        url = make_url(POSTGRES_URL).set(drivername="postgresql", database=name)
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    url = make_url(fresh_database_url)
+    if url.drivername.startswith("postgresql"):
+        url = url.set(drivername="postgresql")
+        _create_events(url.render_as_string(hide_password=False), "SERIAL PRIMARY KEY")
+    else:
+        _create_events(fresh_database_url, "INTEGER PRIMARY KEY")
+    return url.render_as_string(hide_password=False)
 
 
 def _create_events(url: str, id_column: str) -> None:
@@ -81,8 +71,6 @@ def databases(
     for cached in (get_settings, get_engine, get_sessionmaker):
         cached.cache_clear()
     assert main(["city", "load", str(REPO_ROOT / "demo_city")]) == 0
-    if tracker_url.startswith("postgresql://"):
-        _create_events(tracker_url, "SERIAL PRIMARY KEY")
     yield found
     for cached in (get_settings, get_engine, get_sessionmaker):
         cached.cache_clear()
