@@ -207,9 +207,10 @@ def routing_figures(
     }
 
 
-# The precision the answer rule's threshold must reach on the training folds: 0.86 holds
-# about 0.85 on the held-out folds (0.85 itself held 0.82-0.84 across fold splits).
-TRAINING_TARGET = 0.86
+# The precision the answer rule's threshold must reach on the training folds: 0.88 holds
+# about 0.855 on the held-out folds with the word features (answer_only, key) across five fold
+# splits (0.86 held 0.84; 0.85 itself held 0.82-0.84 with the former features).
+TRAINING_TARGET = 0.88
 
 
 def calibrate(
