@@ -268,17 +268,18 @@ def covered_share(index: FaqIndex, words: list[str], faq_id: str) -> float | Non
 
 
 def answer_only_share(index: FaqIndex, words: list[str], faq_id: str) -> float | None:
-    """The share of the query's known content (IDF-weighted) that the entry holds in its
-    answer but not in the way the city asks it (question, listed alternatives, tags): a
-    query matched on the details of an answer is a specific match, one matched on the words
-    of a short question often a generic one. Learned phrasings do not count as the city's
-    wording, so learning does not move this share. None when the query has no known word."""
+    """The share of the query's known content (IDF-weighted) that the entry's answer holds
+    but not the way the city asks it (question, listed alternatives, tags): a query matched
+    on the details of an answer is a specific match, one matched on the words of a short
+    question often a generic one. Learned phrasings are neither (they are the citizens'
+    wording): learning does not move this share. None when the query has no known word."""
     weights = {w: index.word_idf(w) for w in words if index.word_frequency(w)}
     total = sum(weights.values())
     if total <= 0:
         return None
     asked = _asked_words(index)[index._position[faq_id]]
-    return sum(v for w, v in weights.items() if index.covers(faq_id, w) and w not in asked) / total
+    answered = index.answer_words(faq_id)
+    return sum(v for w, v in weights.items() if w in answered and w not in asked) / total
 
 
 def key_held(index: FaqIndex, words: list[str], faq_id: str) -> bool:
@@ -287,20 +288,18 @@ def key_held(index: FaqIndex, words: list[str], faq_id: str) -> bool:
     return bool(known) and index.covers(faq_id, max(known, key=index.word_idf))
 
 
-# per index: the content words of each entry's question, listed alternatives and tags
+# per index: the content words of the city's wording of each entry (question, listed
+# alternatives, tags; index order), computed on first use
 _ASKED: weakref.WeakKeyDictionary[FaqIndex, list[frozenset[str]]] = weakref.WeakKeyDictionary()
 
 
 def _asked_words(index: FaqIndex) -> list[frozenset[str]]:
     found = _ASKED.get(index)
     if found is None:
+        words = index.analyzer.words
         found = _ASKED[index] = [
-            frozenset(
-                m.lemma
-                for text in (doc.question, *doc.alternatives, *doc.tags)
-                for m in index.analyzer.content(text)
-            )
-            for doc in index.documents
+            frozenset(w for text in (d.question, *d.alternatives, *d.tags) for w in words(text))
+            for d in index.documents
         ]
     return found
 
