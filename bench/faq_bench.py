@@ -207,9 +207,10 @@ def routing_figures(
     }
 
 
-# The precision the answer rule's threshold must reach on the training folds: 0.86 holds
-# about 0.85 on the held-out folds (0.85 itself held 0.82-0.84 across fold splits).
-TRAINING_TARGET = 0.86
+# The precision the answer rule's threshold must reach on the training folds: 0.88 holds
+# about 0.855 on the held-out folds with the word features (answer_only, key) across five fold
+# splits (0.86 held 0.84; 0.85 itself held 0.82-0.84 with the former features).
+TRAINING_TARGET = 0.88
 
 
 def calibrate(
@@ -476,6 +477,20 @@ def run(data_dir: Path, replicate_n: int = 0, do_calibrate: bool = False) -> dic
             result["answer_rule_cv_0875"] = cross_validate(
                 sigs, data.qrels, decision_figures, target_precision=0.875
             )
+        # Learned phrasings enter the ranking as wordings of their entry (max-similarity in
+        # the meaning views, and the question fields of the lexical ranker). Tried on these
+        # folds with the dev questions' views (nDCG@10 after learning; the product 0.702): a
+        # nearest-learned-phrasing bonus w * max(0, cos - tau) / (1 - tau) fused on top,
+        # e5 or USE, tau 0.5-0.9, w 0.25-2: at best 0.707 (w 0.25, tau 0.7), w >= 0.5 lower; a
+        # vote summed over all near phrasings: at best 0.709; learned phrasings embedded as
+        # queries (query-to-query e5 cosine): 0.702; a lexical field of their own instead of
+        # the question fields: at best 0.705; a prior for entries citizens chose more often:
+        # 0.710, 0.705 when its weight is chosen by nested CV; other fusion weights: within
+        # 0.71. A ceiling: 103 of the 222 held-out questions have a grade-2 entry with learned
+        # phrasings (their nDCG@10 0.756 -> 0.812); the nearest learned question shares a
+        # relevant entry for 93 % of the questions with an e5 cosine >= 0.95 (where the fused
+        # winner was right already) and for 54 % at 0.92-0.95, so a stronger pull toward
+        # near phrasings misleads as often as it helps. None of these is in the product.
         result["learning_curve"] = learning_curve(
             imported.url,
             documents,

@@ -153,6 +153,8 @@ class FaqIndex:
         self._dense = dense
         self._dense_matrices = dense_matrices or {}
         self._position = {d.faq_id: i for i, d in enumerate(documents)}
+        # each entry's answer-body lemmas, when built from analyses (decision.py's features)
+        self._answer_words: list[frozenset[str]] | None = None
         self._wordings: _Wordings | None = None  # built on first use (see wordings())
         self._word_df: dict[str, int] = {}
         for words in doc_words:
@@ -224,7 +226,9 @@ class FaqIndex:
             raw_a = np.stack([dense.raw(p) for p in pairs_a])
             question_vectors, answer_vectors = dense.fit(raw_q, raw_a)
             matrices = {"qv": question_vectors, "av": answer_vectors}
-        return cls(docs, analyzer, fields, doc_words, word_idf, dense, matrices)
+        index = cls(docs, analyzer, fields, doc_words, word_idf, dense, matrices)
+        index._answer_words = [frozenset(answer["w"]) for _, answer in terms]
+        return index
 
     def __len__(self) -> int:
         return len(self.documents)
@@ -266,6 +270,14 @@ class FaqIndex:
 
     def covers(self, faq_id: str, lemma: str) -> bool:
         return lemma in self._doc_words[self._position[faq_id]]
+
+    def answer_words(self, faq_id: str) -> frozenset[str]:
+        """The content-word lemmas of the entry's answer body."""
+        if self._answer_words is None:
+            self._answer_words = [
+                frozenset(self.analyzer.words(answer_body(d.answer))) for d in self.documents
+            ]
+        return self._answer_words[self._position[faq_id]]
 
     # -- querying ------------------------------------------------------------------------
     def query_terms(self, query: str) -> QueryTerms:
