@@ -1,0 +1,51 @@
+"""A citizen who types only a topic (マイナンバーカード) has not said which of the entries about
+it they mean: when several entries ask about it in their questions, the bot offers them rather
+than answering one. A topic one entry's question holds (粗大ごみ) is still answered. On the demo
+city, with the sentence encoders (the product's default) and without them."""
+
+from __future__ import annotations
+
+import pytest
+
+from api.faq.search.decision import asked_in_questions, decide, names_a_topic
+from api.faq.search.index import FaqIndex
+from tests.api.faq.search.test_bulky_waste import demo  # noqa: F401  (the demo city's index)
+
+MAKE_A_CARD, LOST_CARD = "M0017", "M0018"
+
+
+@pytest.mark.parametrize(
+    "query", ["マイナンバーカード", "マイナンバーカード？", "マイナンバー カード"]
+)
+def test_a_topic_several_questions_ask_about_gets_choices(
+    demo: FaqIndex,  # noqa: F811
+    query: str,
+) -> None:
+    decision = decide(demo, query)
+    assert decision.decision == "clarify"
+    assert {MAKE_A_CARD, LOST_CARD} <= {hit.faq_id for hit in decision.hits}
+
+
+def test_saying_what_about_the_topic_is_answered(demo: FaqIndex) -> None:  # noqa: F811
+    decision = decide(demo, "マイナンバーカードをなくしました")
+    assert (decision.decision, [h.faq_id for h in decision.hits]) == ("answer", [LOST_CARD])
+
+
+def test_a_topic_one_question_holds_is_not_made_vague(demo: FaqIndex) -> None:  # noqa: F811
+    decision = decide(demo, "粗大ごみ")
+    assert [h.faq_id for h in decision.hits] == ["M0001"]
+    if demo.meaning:  # the lexical rule alone is not sure enough to answer a bare topic
+        assert decision.decision == "answer"
+
+
+def test_what_names_a_topic() -> None:
+    assert names_a_topic("マイナンバーカード")
+    assert names_a_topic("児童手当？")
+    assert not names_a_topic("マイナンバーカードをなくしました")
+    assert not names_a_topic("")
+
+
+def test_questions_holding_the_words(demo: FaqIndex) -> None:  # noqa: F811
+    words = demo.query_terms("マイナンバーカード").words
+    assert asked_in_questions(demo, words) >= 2
+    assert asked_in_questions(demo, demo.query_terms("粗大ごみ").words) == 1
