@@ -90,6 +90,9 @@ def _build(session: Session) -> Knowledge:
     ]
     analyses = TextAnalyses(default_analyzer())  # this build's memo: each text analysed once
     index = FaqIndex.build(documents, analyses=analyses, meaning=meaning)
+    # the entries' wordings (decision.py reads them for every question) analysed here, in the
+    # builder, rather than by the first citizen's question after each build
+    index.wordings()
     codes = {d.code for d in departments}
     return Knowledge(
         index=index,
