@@ -42,6 +42,16 @@ def entry_texts(doc: FaqDocument, answer_chars: int = 0) -> list[str]:
     return [f"{w} {opening}" if opening else w for w in wordings]
 
 
+def view_texts(kind: str, documents: Sequence[FaqDocument]) -> tuple[list[str], list[int]]:
+    """The texts a view of this kind embeds for the entries, and each entry's first row."""
+    texts: list[str] = []
+    starts: list[int] = []
+    for doc in documents:
+        starts.append(len(texts))
+        texts.extend(entry_texts(doc, ANSWER_OPENING.get(kind, 0)))
+    return texts, starts
+
+
 def embed_directly(encoder: Encoder, texts: Sequence[str]) -> np.ndarray:
     return encoder.passages(texts)
 
@@ -61,11 +71,7 @@ class MeaningView:
         documents: Sequence[FaqDocument],
         embed: Embed = embed_directly,
     ) -> MeaningView:
-        texts: list[str] = []
-        starts: list[int] = []
-        for doc in documents:
-            starts.append(len(texts))
-            texts.extend(entry_texts(doc, ANSWER_OPENING.get(kind, 0)))
+        texts, starts = view_texts(kind, documents)
         matrix = embed(encoder, texts) if texts else np.zeros((0, encoder.dim), np.float32)
         return cls(kind, encoder, np.ascontiguousarray(matrix, np.float32), np.asarray(starts))
 
