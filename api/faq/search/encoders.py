@@ -48,6 +48,8 @@ MAX_QUERY_CHARS = 300
 MAX_PASSAGE_CHARS = 1000
 # Query vectors kept per encoder: the answer decision and the routing embed the same text.
 QUERY_MEMO = 256
+# Longest wait (s) of a search for the background thread to take a query it was idle for.
+HANDOFF_WAIT = 0.005
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -119,16 +121,26 @@ class _Base:
         with self._pending_lock:
             if key in self._pending or self._memo.get(key) is not None:
                 return
+            idle = not self._pending  # no other query of this encoder queued before this one
             future: Future[np.ndarray] = Future()
             self._pending[key] = future
+        started = threading.Event()
         try:
-            _background().submit(self._embed_pending, key, future)
+            _background().submit(self._embed_pending, key, future, started)
         except RuntimeError as exc:  # the interpreter is shutting down: queries() embeds it
             with self._pending_lock:
                 self._pending.pop(key, None)
             future.set_exception(exc)
+            return
+        if idle:
+            # the thread needs the GIL to reach the engine: hand it over now rather than at
+            # this thread's next switch interval (5 ms) while it scores the words
+            started.wait(HANDOFF_WAIT)
 
-    def _embed_pending(self, key: str, future: Future[np.ndarray]) -> None:
+    def _embed_pending(
+        self, key: str, future: Future[np.ndarray], started: threading.Event
+    ) -> None:
+        started.set()
         try:
             with self._lock:
                 vec = self._encode([key], True)[0]
