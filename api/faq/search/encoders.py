@@ -26,12 +26,13 @@ from __future__ import annotations
 
 import logging
 import os
+import queue
 import re
 import threading
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from importlib import metadata
 from typing import Protocol
 
@@ -127,7 +128,7 @@ class _Base:
         started = threading.Event()
         try:
             _background().submit(self._embed_pending, key, future, started)
-        except RuntimeError as exc:  # the interpreter is shutting down: queries() embeds it
+        except RuntimeError as exc:  # no thread can start (shutting down): queries() embeds it
             with self._pending_lock:
                 self._pending.pop(key, None)
             future.set_exception(exc)
@@ -200,11 +201,33 @@ class _Base:
 
 # every encoder of this process, for the fork handler below
 _live: weakref.WeakSet[_Base] = weakref.WeakSet()
-_worker: tuple[int, ThreadPoolExecutor] | None = None
+
+
+class _Worker:
+    """One daemon thread running the submitted calls in turn (a daemon: a process may exit
+    while the engine is busy with a rebuild's passages and a query waits behind them)."""
+
+    def __init__(self) -> None:
+        self._calls: queue.SimpleQueue[tuple[Callable[..., None], tuple]] = queue.SimpleQueue()
+        threading.Thread(target=self._run, name="query-embedding", daemon=True).start()
+
+    def submit(self, call: Callable[..., None], *args: object) -> None:
+        self._calls.put((call, args))
+
+    def _run(self) -> None:
+        while True:
+            call, args = self._calls.get()
+            try:
+                call(*args)
+            except BaseException:  # pragma: no cover - the calls hand their errors on
+                logger.exception("query embedding failed")
+
+
+_worker: tuple[int, _Worker] | None = None
 _worker_lock = threading.Lock()
 
 
-def _background() -> ThreadPoolExecutor:
+def _background() -> _Worker:
     """The process's query-embedding thread (a new one in a forked child)."""
     global _worker
     pid = os.getpid()
@@ -213,8 +236,7 @@ def _background() -> ThreadPoolExecutor:
         return held[1]
     with _worker_lock:
         if _worker is None or _worker[0] != pid:
-            executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="query-embedding")
-            _worker = (pid, executor)
+            _worker = (pid, _Worker())
         return _worker[1]
 
 

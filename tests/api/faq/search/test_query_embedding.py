@@ -5,6 +5,8 @@ thread, each text embedded once, and safe across a fork."""
 from __future__ import annotations
 
 import multiprocessing
+import subprocess
+import sys
 import threading
 import time
 import zlib
@@ -15,6 +17,7 @@ import pytest
 from api.faq.search import FaqDocument, FaqIndex
 from api.faq.search.encoders import _Base, _Memo, default_encoders, get_encoder
 from api.faq.search.meaning import MeaningView, view_scores
+from tests.conftest import REPO_ROOT
 
 FAQ = [
     FaqDocument(
@@ -143,3 +146,32 @@ def test_the_search_scores_the_same_with_e5_embedded_in_the_background(
     assert np.array_equal(background.scores, inline.scores)
     for kind in ("lexical", "e5", "use"):
         assert np.array_equal(background.views[kind], inline.views[kind])
+
+
+EXIT_WHILE_EMBEDDING = """
+import time
+import numpy as np
+from api.faq.search.encoders import _Base
+
+class Stuck(_Base):
+    background = True
+    name, dim = "stuck", 4
+
+    def _encode(self, texts, is_query):
+        time.sleep(600)  # an engine busy (with a rebuild's passages, say) for minutes
+        return np.ones((len(texts), 4), np.float32)
+
+Stuck().prefetch("粗大ごみ")
+print("exiting", flush=True)
+"""
+
+
+def test_a_process_exits_while_a_query_waits_for_the_engine() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", EXIT_WHILE_EMBEDDING],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0 and "exiting" in done.stdout, done.stderr
