@@ -189,6 +189,34 @@ def _faq_learn(args: argparse.Namespace) -> int:
     return 0
 
 
+def _faq_embed(args: argparse.Namespace) -> int:
+    from api.faq.knowledge import entry_documents
+    from api.faq.search.encoders import default_encoders
+    from api.faq.search.meaning import view_texts
+    from api.faq.text_vectors import store_missing
+
+    upgrade_database(get_settings().database_url)
+    factory = get_sessionmaker()
+    with unit_of_work(factory, write=False) as session:
+        documents = entry_documents(session)
+    encoders = default_encoders()
+    if not encoders:
+        print("madoguchi: no sentence encoder is installed or enabled", file=sys.stderr)
+        return 1
+    for kind, encoder in encoders.items():
+        texts, _ = view_texts(kind, documents)
+        started = time.perf_counter()
+        total, embedded = store_missing(
+            factory, encoder, texts, progress=None if args.quiet else _progress(f"{kind}")
+        )
+        print(
+            f"{kind} ({encoder.name}): {total} texts of {len(documents)} entries, "
+            f"{embedded} embedded and stored, {total - embedded} stored already "
+            f"({time.perf_counter() - started:.1f} s)"
+        )
+    return 0
+
+
 def _queries_or_text(args: argparse.Namespace) -> dict[str, str] | None:
     if args.queries and args.text:
         raise SystemExit("madoguchi: give a text or --queries, not both")
@@ -301,6 +329,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     learn.add_argument("--quiet", action="store_true", help="no progress on stderr")
     learn.set_defaults(run=_faq_learn)
+    embed = faq_commands.add_parser(
+        "embed",
+        help="store the sentence vectors of every FAQ text the database lacks (before a start: "
+        "the first knowledge build then reads them instead of embedding)",
+    )
+    embed.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    embed.set_defaults(run=_faq_embed)
     search = faq_commands.add_parser("search", help="the best FAQ entries for questions")
     _add_query_arguments(search, top=True)
     search.set_defaults(run=_faq_search)

@@ -16,7 +16,9 @@ Metrics
 - routing top-1 / top-3: the right department is the department of the query's grade-2
   entries (any of them when they differ); queries whose grade-2 entries name no department
   are skipped.
-- search latency p50/p95 per query, knowledge build time (reading the DB, index and router),
+- search latency p50/p95 per query (each query's sentence vectors and tokens not known yet,
+  as for a new question), the answer latency (search, decision signals and decision: what the
+  API does for a citizen's question), knowledge build time (reading the DB, index and router),
   peak memory (tracemalloc during an index build, and the process's peak RSS), and the import
   time (reading the JSON, parsing departments, writing the DB); with --replicate N the same for
   the corpus repeated to N entries.
@@ -335,6 +337,21 @@ def import_and_build(corpus_path: Path, workdir: Path, name: str) -> Imported:
     return Imported(knowledge, kept, import_s, build_s, rss, report, url)
 
 
+def timed_signals(
+    index: FaqIndex, queries: dict[str, str]
+) -> tuple[dict[str, Signals], list[float]]:
+    """Each query's decision signals, and what a citizen's question costs the API (ms): the
+    search, the decision's signals and the decision (decide()), timed one by one."""
+    out: dict[str, Signals] = {}
+    latencies: list[float] = []
+    for qid, text in queries.items():
+        t0 = time.perf_counter()
+        out[qid] = signals(index, text)
+        decide_from_signals(out[qid])
+        latencies.append((time.perf_counter() - t0) * 1000)
+    return out, latencies
+
+
 def subset_figures(
     index: FaqIndex, queries: dict[str, str], qrels: dict[str, dict[str, int]], subset: list[str]
 ) -> dict[str, float]:
@@ -406,7 +423,8 @@ def run(data_dir: Path, replicate_n: int = 0, do_calibrate: bool = False) -> dic
             qid: Signals(hits, float("inf"), 0) for qid, hits in messy_base_runs.items()
         }
 
-        sigs = {qid: signals(index, text) for qid, text in data.queries.items()}
+        fresh_queries()
+        sigs, answer_ms = timed_signals(index, data.queries)
         lex_sigs = {qid: signals(lexical, text) for qid, text in data.queries.items()}
         base_sigs = {qid: Signals(hits, float("inf"), 0) for qid, hits in base_runs.items()}
         departments = {d.faq_id: d.department for d in documents}
@@ -430,6 +448,8 @@ def run(data_dir: Path, replicate_n: int = 0, do_calibrate: bool = False) -> dic
                 **vars(ours),
                 **decision_figures(sigs, data.qrels),
                 **routing_figures(knowledge.router, data.queries, data.qrels, departments),
+                "answer_latency_p50_ms": percentile(answer_ms, 50),
+                "answer_latency_p95_ms": percentile(answer_ms, 95),
                 "build_s": imported.build_s,
                 **costs,
                 "build_peak_mib": build_peak / 2**20,
@@ -569,6 +589,12 @@ def format_lines(result: dict[str, object]) -> list[str]:
         "(fusion = the product path; answer figures of plain BM25 / e5 / USE alone: lead over "
         "the runner-up at its median; of the lexical ranker: its former rule)"
     )
+    if "answer_latency_p95_ms" in ours:
+        lines.append(
+            f"{'answer latency ms':<22}{ours['answer_latency_p50_ms']:>12.1f}"
+            f"{ours['answer_latency_p95_ms']:>12.1f}  (p50, p95: search and decision of a "
+            "question, as /faq/answer and the bot; its vectors not known yet)"
+        )
     if "build_stored_s" in ours:
         lines.append(
             f"{'build s, vectors stored':<22}{ours['build_stored_s']:>12.2f}  (a restart: every "

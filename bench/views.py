@@ -24,6 +24,7 @@ from sqlalchemy.orm import sessionmaker
 from api.core.db import build_engine, unit_of_work
 from api.faq.knowledge import KnowledgeCache
 from api.faq.models import FaqEntry
+from api.faq.search import analyzer
 from api.faq.search.documents import FaqDocument, SearchHit
 from api.faq.search.encoders import clear_query_memos, default_encoders
 from api.faq.search.index import FaqIndex
@@ -145,5 +146,7 @@ def _index(factory: sessionmaker, docs: list[FaqDocument], encoders: dict) -> Fa
 
 
 def fresh_queries() -> None:
-    """Forget the query vectors already computed, so that latency includes embedding."""
+    """Forget the query vectors and tokens already computed, so that latency includes
+    embedding and tokenizing (each pass over the same questions pays what a new one does)."""
     clear_query_memos()
+    analyzer._tokenize_cached.cache_clear()

@@ -54,9 +54,10 @@ def _version(session: Session) -> Version:
     return faq_count, faq_updated, faq_sum, int(dept_count), dept_updated, learned
 
 
-def _build(session: Session) -> Knowledge:
+def entry_documents(session: Session) -> list[FaqDocument]:
+    """The FAQ entries as the knowledge indexes them (with their active learned phrasings)."""
     learned = learning.active_phrasings(session)
-    documents = [
+    return [
         FaqDocument(
             faq_id=entry.id,
             question=entry.question,
@@ -71,6 +72,10 @@ def _build(session: Session) -> Knowledge:
         )
         for entry in FaqRepository(session).all()
     ]
+
+
+def _build(session: Session) -> Knowledge:
+    documents = entry_documents(session)
     # sentence vectors of the entries: stored ones reused, only changed texts embedded
     meaning = {
         kind: MeaningView.build(
@@ -90,6 +95,9 @@ def _build(session: Session) -> Knowledge:
     ]
     analyses = TextAnalyses(default_analyzer())  # this build's memo: each text analysed once
     index = FaqIndex.build(documents, analyses=analyses, meaning=meaning)
+    # the entries' wordings (decision.py reads them for every question) analysed here, in the
+    # builder, rather than by the first citizen's question after each build
+    index.wordings()
     codes = {d.code for d in departments}
     return Knowledge(
         index=index,

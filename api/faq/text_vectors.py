@@ -18,16 +18,16 @@ import hashlib
 import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 import numpy as np
 from sqlalchemy import Integer, LargeBinary, String, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
-from api.core.db import Base
+from api.core.db import Base, unit_of_work
 from api.core.types import UTCDateTime, utcnow
 from api.faq.search.encoders import Encoder
 
@@ -37,6 +37,8 @@ logger = logging.getLogger(__name__)
 READ_CHUNK = 500
 # Tries to store new vectors while the database is busy (each waits its busy timeout).
 WRITE_ATTEMPTS = 5
+# Texts embedded and then stored per transaction by `store_missing` (madoguchi faq embed).
+EMBED_CHUNK = 64
 
 
 class FaqTextVector(Base):
@@ -173,3 +175,37 @@ def _insert_missing(session: Session, records: list[tuple[str, str, int, bytes]]
 
 
 text_vector_store = TextVectorStore()
+
+
+def store_missing(
+    factory: sessionmaker[Session],
+    encoder: Encoder,
+    texts: Sequence[str],
+    progress: Callable[[int, int], None] | None = None,
+    chunk: int = EMBED_CHUNK,
+) -> tuple[int, int]:
+    """Embeds the texts whose vector the database lacks and stores them, `chunk` texts per
+    transaction (embedded outside it, so no writer waits for the encoder; an interrupted run
+    keeps what it stored). Returns (distinct texts, texts embedded now)."""
+    by_key = {vector_key(encoder.name, t): t for t in dict.fromkeys(texts)}
+    keys = list(by_key)
+    present: set[str] = set()
+    with unit_of_work(factory, write=False) as session:
+        for start in range(0, len(keys), READ_CHUNK):
+            part = keys[start : start + READ_CHUNK]
+            present.update(
+                session.scalars(select(FaqTextVector.key).where(FaqTextVector.key.in_(part)))
+            )
+    missing = [text for key, text in by_key.items() if key not in present]
+    for start in range(0, len(missing), chunk):
+        part = missing[start : start + chunk]
+        vectors = encoder.passages(part)
+        records = [
+            (vector_key(encoder.name, t), encoder.name, encoder.dim, v.astype("<f4").tobytes())
+            for t, v in zip(part, vectors, strict=True)
+        ]
+        with unit_of_work(factory) as session:
+            _insert_missing(session, records)
+        if progress is not None:
+            progress(start + len(part), len(missing))
+    return len(keys), len(missing)

@@ -54,6 +54,9 @@ def test_the_corpus_goes_through_the_importer(data_dir: Path) -> None:
     lines = format_lines(result)
     assert any(line.startswith("import s") and "3 created, 1 skipped" in line for line in lines)
     assert any(line.startswith("replicated 6 entries: import") for line in lines)
+    # what a citizen's question costs: the search and the decision, timed per question
+    assert ours["answer_latency_p95_ms"] >= ours["answer_latency_p50_ms"] > 0
+    assert any(line.startswith("answer latency ms") for line in lines)
 
 
 def test_replicate_corpus() -> None:

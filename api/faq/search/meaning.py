@@ -11,7 +11,8 @@ little from the answer (fused 0.673 → 0.677) and costs three times the build t
 (its cost grows with the tokens), so it embeds the wordings alone. 50 characters of answer
 give USE 0.528, 200 give 0.498. Vectors are computed when the knowledge is built
 (``api/faq/text_vectors.py`` stores them, so an edit embeds only what changed); a query is
-embedded at request time.
+embedded at request time: e5's vector in a background thread, started by the search before it
+scores the words (``prefetch``; encoders.py), USE's while e5 embeds.
 """
 
 from __future__ import annotations
@@ -41,6 +42,16 @@ def entry_texts(doc: FaqDocument, answer_chars: int = 0) -> list[str]:
     return [f"{w} {opening}" if opening else w for w in wordings]
 
 
+def view_texts(kind: str, documents: Sequence[FaqDocument]) -> tuple[list[str], list[int]]:
+    """The texts a view of this kind embeds for the entries, and each entry's first row."""
+    texts: list[str] = []
+    starts: list[int] = []
+    for doc in documents:
+        starts.append(len(texts))
+        texts.extend(entry_texts(doc, ANSWER_OPENING.get(kind, 0)))
+    return texts, starts
+
+
 def embed_directly(encoder: Encoder, texts: Sequence[str]) -> np.ndarray:
     return encoder.passages(texts)
 
@@ -60,16 +71,21 @@ class MeaningView:
         documents: Sequence[FaqDocument],
         embed: Embed = embed_directly,
     ) -> MeaningView:
-        texts: list[str] = []
-        starts: list[int] = []
-        for doc in documents:
-            starts.append(len(texts))
-            texts.extend(entry_texts(doc, ANSWER_OPENING.get(kind, 0)))
+        texts, starts = view_texts(kind, documents)
         matrix = embed(encoder, texts) if texts else np.zeros((0, encoder.dim), np.float32)
         return cls(kind, encoder, np.ascontiguousarray(matrix, np.float32), np.asarray(starts))
 
     def query_vector(self, text: str) -> np.ndarray:
         return self.encoder.queries([text])[0]
+
+    def prefetch(self, text: str) -> bool:
+        """Start embedding the query in the background when the encoder does so (e5); whether
+        it does."""
+        prefetch = getattr(self.encoder, "prefetch", None)
+        if prefetch is None or not getattr(self.encoder, "background", False):
+            return False
+        prefetch(text)
+        return True
 
     def similarities(self, query_vector: np.ndarray) -> np.ndarray:
         """Per entry (index order), the best cosine of its wordings with the query."""
@@ -78,3 +94,13 @@ class MeaningView:
         # einsum, not BLAS: a threaded gemv stalls on a busy machine
         rows = np.einsum("ij,j->i", self.matrix, query_vector)
         return np.maximum.reduceat(rows, self.starts).astype(np.float64)
+
+
+def view_scores(views: dict[str, MeaningView], text: str) -> dict[str, np.ndarray]:
+    """Per view (in the views' order), each entry's best cosine with the text. The views whose
+    encoder embeds in the background are started first and read last, so that the others
+    (USE) are computed while e5 embeds."""
+    waiting = [kind for kind, view in views.items() if view.prefetch(text)]
+    order = [kind for kind in views if kind not in waiting] + waiting
+    scores = {kind: views[kind].similarities(views[kind].query_vector(text)) for kind in order}
+    return {kind: scores[kind] for kind in views}

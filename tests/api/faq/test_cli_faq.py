@@ -150,3 +150,34 @@ def test_search_answer_and_triage(
 def test_a_text_or_queries_is_required(scratch_database: str) -> None:
     with pytest.raises(SystemExit):
         main(["faq", "search"])
+
+
+def test_embed_stores_every_vector_the_knowledge_build_reads(
+    scratch_database: str, tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch
+) -> None:
+    from api.faq.search.encoders import default_encoders
+    from api.faq.text_vectors import text_vector_store
+
+    assert main(["faq", "import", str(write_json(tmp_path / "c.json", CORPUS)), "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["faq", "embed", "--quiet"]) == 0
+    first = capsys.readouterr().out.splitlines()
+    assert [line.split(" ")[0] for line in first] == list(default_encoders())
+    assert all("of 4 entries" in line and "0 stored already" in line for line in first)
+    stored = count(scratch_database, "SELECT count(*) FROM faq_text_vectors")
+    assert stored >= 2 * len(CORPUS)
+
+    assert main(["faq", "embed", "--quiet"]) == 0  # nothing left to embed
+    again = capsys.readouterr().out.splitlines()
+    assert all(", 0 embedded and stored" in line for line in again)
+    assert count(scratch_database, "SELECT count(*) FROM faq_text_vectors") == stored
+
+    # the knowledge build reads every entry vector from the database: it embeds nothing
+    def no_embedding(texts: list[str]) -> None:
+        raise AssertionError(f"embedded at build time: {texts}")
+
+    text_vector_store.forget()
+    for encoder in default_encoders().values():
+        monkeypatch.setattr(encoder, "passages", no_embedding)
+    assert main(["faq", "search", "粗大ごみを出したい", "--top", "1"]) == 0
+    assert capsys.readouterr().out.startswith("101\t")

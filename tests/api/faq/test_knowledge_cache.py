@@ -121,3 +121,11 @@ def test_a_session_on_a_connection_of_its_own_is_built_in_place(seeded: Session)
     cache.refresh(seeded)
     assert cache.is_fresh(seeded)
     assert _answer_of(cache.get(seeded), "F1") == NEW_ANSWER
+
+
+def test_the_entries_wordings_are_analysed_by_the_build_not_by_the_first_question(
+    seeded: Session,
+) -> None:
+    index = KnowledgeCache().get(seeded).index
+    assert index._wordings is not None
+    assert index.wordings() is index._wordings  # the first question reads them as built
