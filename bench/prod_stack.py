@@ -42,9 +42,12 @@ RASA = REPO_ROOT / ".venv" / "bot" / "bin" / "rasa"
 UVICORN = REPO_ROOT / ".venv" / "api" / "bin" / "uvicorn"
 MADOGUCHI = REPO_ROOT / ".venv" / "api" / "bin" / "madoguchi"
 STARTUP_SECONDS = 240
-# The server the scratch databases are created on (any database of it for the connection).
+# The server the scratch databases are created on (any database of it for the connection):
+# the tests' server, else the one scripts/run-prod.sh uses (MADOGUCHI_POSTGRES).
 POSTGRES_URL = os.environ.get(
-    "MADOGUCHI_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+    "MADOGUCHI_TEST_POSTGRES_URL",
+    f"postgresql+psycopg://{os.environ.get('MADOGUCHI_POSTGRES', 'postgres@127.0.0.1:5432')}"
+    "/postgres",
 )
 
 
