@@ -59,8 +59,14 @@ bench: setup $(MODEL)  ## intents on held-out messages; FAQ search, answer and r
 	$(ENV) $(API_VENV)/bin/python -m bench.faq_bench $(DATA) --replicate 20000 --output bench-results/faq.json
 	$(ENV) $(API_VENV)/bin/python -m bench.lang_bench --output bench-results/language.json
 
-loadtest: setup $(MODEL)  ## the chat path under load, through the API and straight to Rasa: make loadtest LOADTEST_ARGS='--rate 10'
-	$(ENV) $(API_VENV)/bin/python -m bench.loadtest $(LOADTEST_ARGS) --output bench-results/loadtest.json
+# The profiles whose stacks the load test starts, one after the other (none when LOADTEST_ARGS
+# names a running stack with --api-url).
+LOADTEST_PROFILES ?= embedded prod
+
+loadtest: setup $(MODEL)  ## the chat path under load, through the API and straight to Rasa, on both profiles: make loadtest LOADTEST_ARGS='--rate 10' LOADTEST_PROFILES=prod
+	$(ENV) $(API_VENV)/bin/python -m bench.loadtest \
+		$(if $(findstring --api-url,$(LOADTEST_ARGS)),,$(addprefix --profile ,$(LOADTEST_PROFILES))) \
+		$(LOADTEST_ARGS) --output bench-results/loadtest.json
 
 cli: $(API_VENV)/.installed  ## make cli ARGS='faq search "粗大ごみ"'
 	$(ENV) $(API_VENV)/bin/madoguchi $(ARGS)

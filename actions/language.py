@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from actions.protocol import ActionResult, slot_set
 from actions.registry import ActionContext, registry
-from api.conversation.language import language_of
 from api.i18n import SOURCE_LOCALE, locales
 from api.nlp.language import detect
 
@@ -17,7 +16,7 @@ def conversation_language(ctx: ActionContext) -> str:
     """The conversation's language as the API kept it after the citizen's latest message
     (api/conversation/language.py decides when a message switches it), else the language of
     the message being answered (a conversation the API never saw), else Japanese."""
-    kept = language_of(ctx.session, ctx.tracker.sender_id)
+    kept = ctx.kept_language
     if kept:
         return kept
     latest = ctx.tracker.latest_text or ""

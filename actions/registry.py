@@ -9,7 +9,10 @@ from sqlalchemy.orm import Session
 
 from actions.protocol import ActionResult
 from actions.tracker import Tracker
+from api.conversation.language import language_of
 from api.faq.knowledge import Knowledge, knowledge_cache
+
+_UNREAD = object()
 
 
 @dataclass
@@ -17,12 +20,22 @@ class ActionContext:
     tracker: Tracker
     session: Session
     _knowledge: Knowledge | None = field(default=None, init=False)
+    _kept_language: object = field(default=_UNREAD, init=False)
 
     @property
     def knowledge(self) -> Knowledge:
         if self._knowledge is None:
             self._knowledge = knowledge_cache.get(self.session)
         return self._knowledge
+
+    @property
+    def kept_language(self) -> str | None:
+        """The conversation's language as the API keeps it (None: none yet), read once per
+        action call: an action asks for its reply language several times, and only the API's
+        chat path changes it, never during an action."""
+        if self._kept_language is _UNREAD:
+            self._kept_language = language_of(self.session, self.tracker.sender_id)
+        return self._kept_language  # type: ignore[return-value]
 
 
 Handler = Callable[[ActionContext], ActionResult]

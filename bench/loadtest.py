@@ -1,11 +1,19 @@
 """Load test: the product path (POST /api/v1/chat) side by side with Rasa's REST channel alone.
 
-    python -m bench.loadtest [--conversations 50] [--rate 10] [--duration 60]
-                             [--output bench-results/loadtest.json]
+    python -m bench.loadtest [--profile embedded] [--profile prod] [--conversations 50]
+                             [--rate 10] [--duration 60] [--output bench-results/loadtest.json]
 
-Starts its own Rasa server and API (uvicorn) on the embedded defaults, on free ports, with a
-scratch SQLite database and tracker store under var/loadtest/ (migrated with
-`madoguchi db upgrade`, seeded with the demo city), then, in one run and for both paths:
+Starts the stack of each profile it is given (default: the embedded one), on free ports:
+
+- embedded: one Rasa server and one API process (uvicorn) on the embedded defaults, with a
+  scratch SQLite database and tracker store under var/loadtest/ (migrated with
+  `madoguchi db upgrade`, seeded with the demo city), an in-memory lock store;
+- prod: the production profile as `make run-prod` starts it (bench.prod_stack): scratch
+  PostgreSQL databases for the API and Rasa's tracker store, created and dropped by the run,
+  Redis as the lock store under a key prefix of the run's own, two Rasa replicas, two API
+  workers, migrated by `madoguchi db upgrade` before the workers start;
+
+or measures a running stack (--api-url, --rasa-url). Then, in one run and for both paths:
 
 - single: one conversation at a time (what one citizen waits on an idle server);
 - closed loop: N concurrent conversations of 5 messages each, each message sent when the
@@ -55,6 +63,7 @@ from bench.loadtest_stats import (
     throughput_ratio,
 )
 from bench.processes import free_port, wait_healthy
+from bench.prod_stack import StackStartError, prod_stack
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 MODEL = REPO_ROOT / "models" / "madoguchi.tar.gz"
@@ -278,6 +287,30 @@ def stack(work: Path) -> Iterator[tuple[str, str]]:
                 process.kill()
 
 
+# The stacks --profile starts; the first is the default.
+PROFILES = {
+    "embedded": "SQLite, in-memory lock store, 1 Rasa server, 1 API process",
+    "prod": "PostgreSQL, Redis lock store, 2 Rasa replicas, 2 API workers",
+}
+
+
+@contextmanager
+def profile_stack(profile: str, work: Path) -> Iterator[tuple[str, str]]:
+    """(API URL, Rasa URL(s)) of the profile's stack, started under `work`/<profile>."""
+    if profile == "embedded":
+        with stack(work / profile) as urls:
+            yield urls
+        return
+    shutil.rmtree(work / profile, ignore_errors=True)
+    # The API waits for Rasa as long as this client waits (see stack()).
+    extra_env = {"RASA_TIMEOUT_SECONDS": str(REQUEST_TIMEOUT)}
+    try:
+        with prod_stack(work / profile, label="loadtest", extra_env=extra_env) as running:
+            yield running.api_url, running.rasa_url
+    except StackStartError as error:
+        raise SystemExit(str(error)) from None
+
+
 # --- the run ----------------------------------------------------------------------------------
 
 
@@ -304,6 +337,7 @@ async def measure(
 
 
 def report(summaries: list[Summary]) -> dict[str, Any]:
+    """Prints the comparison and the target line; returns the figures for the JSON."""
     by = {(s.phase, s.path): s for s in summaries}
     lines, figures = [], {}
     for phase in dict.fromkeys(s.phase for s in summaries):
@@ -314,20 +348,37 @@ def report(summaries: list[Summary]) -> dict[str, Any]:
             f"{phase:<22} API share of the time {share:6.1%}   API msg/s vs Rasa {ratio:6.1%}"
         )
     print("\n".join(lines))
+    print(target_line(summaries, figures))
+    return {"summaries": [s.as_dict() for s in summaries], "comparison": figures}
+
+
+def target_line(summaries: list[Summary], figures: dict[str, dict[str, float]]) -> str:
     closed = next(s for s in summaries if s.phase.startswith("closed") and s.path == "api")
     opened = next(s for s in summaries if s.phase.startswith("open") and s.path == "api")
     closed_ratio = figures[closed.phase]["api_throughput_vs_rasa"]
-    print(
+    return (
         f"targets: closed-loop API msg/s ≥ 90% of Rasa's: {closed_ratio:.1%} "
         f"{'met' if closed_ratio >= 0.9 else 'NOT met'}; "
         f"open-loop API p95 ≤ 300 ms: {opened.p95_ms:.0f} ms "
         f"{'met' if opened.p95_ms <= 300 else 'NOT met'}"
     )
-    return {"summaries": [s.as_dict() for s in summaries], "comparison": figures}
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def title(profile: str) -> str:
+    return f"== profile {profile}: {PROFILES.get(profile, 'a running stack')}"
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The arguments; `profiles` lists the stacks to start, in order, each once (none with
+    --api-url: that stack runs already)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--profile",
+        action="append",
+        choices=list(PROFILES),
+        help="the stack to start and measure; repeat for several, one after the other "
+        "(default: embedded)",
+    )
     parser.add_argument("--conversations", type=int, default=50, help="closed loop (default 50)")
     parser.add_argument("--rate", type=float, default=10.0, help="open loop msg/s (default 10)")
     parser.add_argument("--duration", type=float, default=60.0, help="open loop seconds")
@@ -338,23 +389,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rasa-url", help="its Rasa server(s), comma-separated (with --api-url)")
     parser.add_argument("--output", type=Path, help="write the figures as JSON")
     args = parser.parse_args(argv)
-    if args.api_url and args.rasa_url:
-        print(HEADER, flush=True)
-        summaries = asyncio.run(
-            measure(args.api_url, args.rasa_url, args.conversations, args.rate, args.duration)
-        )
-    elif args.api_url or args.rasa_url:
+    if bool(args.api_url) != bool(args.rasa_url):
         parser.error("--api-url and --rasa-url go together")
-    else:
-        with stack(args.work) as (api_url, rasa_url):
-            print(HEADER, flush=True)
-            summaries = asyncio.run(
-                measure(api_url, rasa_url, args.conversations, args.rate, args.duration)
-            )
-    result = report(summaries)
+    if args.api_url and args.profile:
+        parser.error("--profile starts a stack; --api-url measures a running one: not both")
+    args.profiles = [] if args.api_url else list(dict.fromkeys(args.profile or ["embedded"]))
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    load = (args.conversations, args.rate, args.duration)
+    measured: dict[str, list[Summary]] = {}
+    if args.api_url:
+        print(HEADER, flush=True)
+        measured["running"] = asyncio.run(measure(args.api_url, args.rasa_url, *load))
+    for profile in args.profiles:
+        with profile_stack(profile, args.work) as (api_url, rasa_url):
+            print(f"{title(profile)}\n{HEADER}", flush=True)
+            measured[profile] = asyncio.run(measure(api_url, rasa_url, *load))
+    results = {}
+    for profile, summaries in measured.items():
+        if len(measured) > 1:  # every table again, together, at the end
+            print(f"\n{title(profile)}\n{HEADER}")
+            print("\n".join(format_row(s) for s in summaries))
+        results[profile] = report(summaries)
     if args.output:
         args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+        # keyed by profile ("running" for --api-url)
+        args.output.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
     return 0
 
 

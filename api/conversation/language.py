@@ -28,7 +28,20 @@ def heard(current: str | None, message: str, detected: str | None) -> str | None
 def remember(session: Session, sender_id: str, language: str | None) -> str | None:
     """Keeps `language` as the conversation's (None: the message told nothing, the previous
     language stays). Returns the conversation's language after the message."""
+    return _keep(session, sender_id, session.get(ConversationLanguage, sender_id), language)
+
+
+def follow(session: Session, sender_id: str, message: str, detected: str | None) -> str | None:
+    """The conversation's language after the citizen's `message` (`detected`: its language, or
+    None), kept when the message switches it (`heard`): the conversation's row is read once."""
     row = session.get(ConversationLanguage, sender_id)
+    switched = heard(None if row is None else row.language, message, detected)
+    return _keep(session, sender_id, row, switched)
+
+
+def _keep(
+    session: Session, sender_id: str, row: ConversationLanguage | None, language: str | None
+) -> str | None:
     if language is None:
         return None if row is None else row.language
     if row is None:

@@ -91,9 +91,7 @@ class ConversationService:
         with unit_of_work(self._session_factory()) as session:
             if check is not None:
                 check(session)
-            current = conversation_language.language_of(session, sender)
-            heard = conversation_language.heard(current, message, detected)
-            language = conversation_language.remember(session, sender, heard)
+            language = conversation_language.follow(session, sender, message, detected)
             answer = survey.handle_message(session, sender, message, utcnow())
             if answer is None:
                 said = route_to_case(session, sender, message)

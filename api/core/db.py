@@ -28,6 +28,14 @@ NAMING_CONVENTION = {
 # Execution option of a connection whose transaction writes (see _configure_sqlite).
 WRITE_OPTION = "madoguchi_write"
 
+# Connections a worker keeps to a database server, and how many more it may open at a peak.
+# A worker runs up to 40 units of work at once (anyio's thread pool: chat messages and Rasa's
+# action calls, several per message); with SQLAlchemy's default of 5 kept, every connection
+# past the fifth was opened for one unit of work and closed after it, a new PostgreSQL backend
+# each time (tens of them a second under load). Connections are opened on demand only.
+POOL_SIZE = 20
+POOL_MAX_OVERFLOW = 20
+
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
@@ -63,7 +71,16 @@ def build_engine(database_url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False})
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # The most recently returned connection first (LIFO): a quiet worker keeps using a few warm
+    # connections. The pre-ping replaces one the server dropped (restart, failover, terminated
+    # backend) before a unit of work uses it.
+    return create_engine(
+        url,
+        pool_size=POOL_SIZE,
+        max_overflow=POOL_MAX_OVERFLOW,
+        pool_use_lifo=True,
+        pool_pre_ping=True,
+    )
 
 
 @lru_cache

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.conversation.language import language_of, remember
@@ -111,3 +112,39 @@ def test_a_case_opened_in_easy_japanese_tells_staff_so(
     case = open_road_report(seeded, channel="web", sender=SENDER)
     detail = client.get(f"/api/v1/cases/{case.case_number}", headers=auth).json()
     assert case.language == detail["language"] == EASY_JAPANESE
+
+
+def _reads_of_the_language(session_factory: sessionmaker[Session], run: Any) -> int:
+    """How many statements read conversation_languages while `run()` runs."""
+    connection = session_factory.kw["bind"]
+    reads: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if (
+            statement.lstrip().upper().startswith("SELECT")
+            and "conversation_languages" in statement
+        ):
+            reads.append(statement)
+
+    event.listen(connection, "before_cursor_execute", count)
+    try:
+        run()
+    finally:
+        event.remove(connection, "before_cursor_execute", count)
+    return len(reads)
+
+
+@pytest.mark.parametrize(
+    ("message", "language"),
+    [("Where can I get a copy of my residence certificate?", "en"), ("住民票の写しはどこ？", "ja")],
+)
+def test_a_message_reads_the_conversations_language_once(
+    conversation: ConversationService,
+    session_factory: sessionmaker[Session],
+    message: str,
+    language: str,
+) -> None:
+    """Kept or switched, the conversation's language costs one read per message."""
+    assert _reads_of_the_language(session_factory, lambda: _say(conversation, "Hello there")) == 1
+    assert _reads_of_the_language(session_factory, lambda: _say(conversation, message)) == 1
+    assert _language(session_factory) == language
