@@ -147,6 +147,8 @@ def prod_stack(
             ).render_as_string(hide_password=False),
             "LOCK_STORE_TYPE": "redis",
             "LOCK_STORE_HOST": os.environ.get("REDIS_HOST", "127.0.0.1"),
+            # as scripts/run-prod.sh: a killed replica's lock is freed within the API's timeout
+            "TICKET_LOCK_LIFETIME": "20",
             "RASA_URL": ",".join(f"http://127.0.0.1:{port}" for port in rasa_ports),
             "RASA_AUTH_TOKEN": secrets.token_urlsafe(24),
             "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{api_port}/webhook",
