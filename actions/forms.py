@@ -53,7 +53,7 @@ _DECLINE = re.compile(
 _HUMAN_REQUEST = re.compile(
     r"((職員|担当者|担当の方|担当|人間|人|オペレーター|係の(人|方)|窓口の(人|方)|誰か)(さん)?"
     r"(と|に|へ|を|が)?(直接)?|(直接|電話で))"
-    r"(話|はな|相談|つな|繋|代わ|かわ|お願い|おねがい|頼|希望|呼|出して)[^\s。、！？!?]*"
+    r"(お|ご)?(話|はな|相談|つな|繋|代わ|かわ|お願い|おねがい|頼|希望|呼|出して)[^\s。、！？!?]*"
 )
 _FILLERS = re.compile(r"(です|ます|ください|お願いします|したい|[\s。、！？!?])")
 # A correction typed in words (the NLU's correct_case intent catches most; this catches the

@@ -37,10 +37,13 @@ def test_too_short_description_is_asked_again(client: TestClient, seeded: Sessio
     assert result["responses"][0]["text"] == messages.DESCRIPTION_TOO_SHORT
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["職員と話したいです", "担当の方と直接お話しできますか", "担当者にご相談したいです"],
+)
 def test_a_bare_request_for_a_person_asks_what_it_is_about(
-    client: TestClient, seeded: Session
+    client: TestClient, seeded: Session, text: str
 ) -> None:
-    text = "職員と話したいです"
     events = [user_event(text, "request_human"), slot_event("case_description", text)]
     result = run(client, action_call("validate_human_form", events=events))
     assert slots_in(result)["case_description"] is None
