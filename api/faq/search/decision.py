@@ -231,7 +231,14 @@ def signals(index: FaqIndex, query: str, top: int = 10) -> Signals:
     if not hits:
         return Signals([], 0.0, 0, worded=worded)
     best = index._position[hits[0].faq_id]
-    unknown = [w for w in words if _SUBSTANTIVE.search(w) and not index.knows(w)]
+    # a word is known by its lemma or as typed: ごみ出し's lemma 塵出し occurs nowhere, but the
+    # entries write ごみ, so the question is not outside the FAQ
+    typed = {lemma: surface for surface, lemma in scored.terms.pairs}
+    unknown = [
+        w
+        for w in words
+        if _SUBSTANTIVE.search(w) and not index.knows(w) and not index.knows(typed.get(w, w))
+    ]
     covered = covered_share(index, words, hits[0].faq_id)  # None: no word the FAQ knows
     features = view_features(scored.views, best)
     if features:

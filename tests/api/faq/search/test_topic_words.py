@@ -49,3 +49,21 @@ def test_questions_holding_the_words(demo: FaqIndex) -> None:  # noqa: F811
     words = demo.query_terms("マイナンバーカード").words
     assert asked_in_questions(demo, words) >= 2
     assert asked_in_questions(demo, demo.query_terms("粗大ごみ").words) == 1
+
+
+@pytest.mark.parametrize("query", ["ごみ出したいんやけど", "ゴミ出しについて"])
+def test_a_compound_the_faq_never_writes_is_not_outside_it(
+    demo: FaqIndex,  # noqa: F811
+    query: str,
+) -> None:
+    """UniDic reads ごみ出し as one word (lemma 塵出し) that no entry uses; the entries write
+    ごみ, so the citizen gets the garbage entries to choose from, not 「見つかりませんでした」."""
+    decision = decide(demo, query)
+    assert decision.decision != "escalate"
+    garbage = demo.document("M0001").department  # ごみ減量推進課
+    assert decision.hits
+    assert all(demo.document(h.faq_id).department == garbage for h in decision.hits)
+
+
+def test_a_question_outside_the_faq_is_still_passed_on(demo: FaqIndex) -> None:  # noqa: F811
+    assert decide(demo, "宇宙旅行の申し込み").decision == "escalate"
