@@ -226,8 +226,11 @@ def signals(index: FaqIndex, query: str, top: int = 10) -> Signals:
         # マイナンバーカード alone: the entries to make one and to report one lost both ask
         # about it in their questions; nothing in the query tells them apart
         vague = asked_in_questions(index, words) >= 2
-    # one shared word (「ごみ」) stays vague even when an entry happens to be worded so
-    worded = () if vague else index.wordings().entries_worded(words)
+    # one shared word (「ごみ」) stays vague even when an entry happens to be worded so, unless
+    # the query is that wording as the city wrote it (市役所は何時まで？ is M0111's own)
+    worded = index.wordings().entries_written(query) or (
+        () if vague else index.wordings().entries_worded(words)
+    )
     if not hits:
         return Signals([], 0.0, 0, worded=worded)
     best = index._position[hits[0].faq_id]

@@ -389,19 +389,33 @@ def _katakana(text: str) -> str:
     return "".join(chr(ord(c) + 0x60) if "\u3041" <= c <= "\u3096" else c for c in text)
 
 
+_NOT_LETTERS = re.compile(r"[\W_]+")
+
+
+def exact_key(text: str) -> str:
+    """A wording compared as written: NFKC, lower case, no spaces or punctuation."""
+    return _NOT_LETTERS.sub("", jatext.normalize(text))
+
+
 @dataclass(frozen=True)
 class _Wordings:
     # frozenset of content lemmas of a question or listed alternative -> the entries saying it
     keys: dict[frozenset[str], tuple[str, ...]]
     # katakana reading of a content word of the questions -> its lemma (the commonest)
     by_reading: dict[str, str]
+    # a question or listed alternative as written (exact_key) -> the entries saying it
+    texts: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, documents: list[FaqDocument], analyzer: Analyzer) -> _Wordings:
         keys: dict[frozenset[str], list[str]] = {}
+        texts: dict[str, list[str]] = {}
         readings: dict[str, dict[str, int]] = {}
         for doc in documents:
             for text in doc.wordings:
+                written = texts.setdefault(exact_key(text), [])
+                if doc.faq_id not in written:
+                    written.append(doc.faq_id)
                 content = analyzer.content(text)
                 key = frozenset(m.lemma for m in content)
                 if key and doc.faq_id not in keys.setdefault(key, []):
@@ -411,7 +425,16 @@ class _Wordings:
                         counts = readings.setdefault(m.reading or "", {})
                         counts[m.lemma] = counts.get(m.lemma, 0) + 1
         by_reading = {r: max(c, key=c.__getitem__) for r, c in readings.items() if r}
-        return cls({k: tuple(v) for k, v in keys.items()}, by_reading)
+        return cls(
+            {k: tuple(v) for k, v in keys.items()},
+            by_reading,
+            {k: tuple(v) for k, v in texts.items() if k},
+        )
+
+    def entries_written(self, query: str) -> tuple[str, ...]:
+        """The entries whose question or a listed alternative is the query as typed (case,
+        width, spaces and punctuation aside): 「市役所は何時まで？」 is M0111's own wording."""
+        return self.texts.get(exact_key(query), ())
 
     def entries_worded(self, words: list[str]) -> tuple[str, ...]:
         """The entries whose question or a listed alternative has exactly these content words."""

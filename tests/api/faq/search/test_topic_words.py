@@ -67,3 +67,20 @@ def test_a_compound_the_faq_never_writes_is_not_outside_it(
 
 def test_a_question_outside_the_faq_is_still_passed_on(demo: FaqIndex) -> None:  # noqa: F811
     assert decide(demo, "宇宙旅行の申し込み").decision == "escalate"
+
+
+@pytest.mark.parametrize(
+    "query", ["市役所は何時まで？", "市役所は何時まで", "しやくしょ　何時から"]
+)
+def test_an_entrys_own_listed_wording_is_answered_with_it(
+    demo: FaqIndex,  # noqa: F811
+    query: str,
+) -> None:
+    """M0111 lists 「市役所は何時まで？」: asked so, it is the answer, although its only content
+    word the analyzer keeps (役所) is shared by several entries."""
+    decision = decide(demo, query)
+    assert (decision.decision, [h.faq_id for h in decision.hits]) == ("answer", ["M0111"])
+
+
+def test_a_shared_word_alone_still_gets_choices(demo: FaqIndex) -> None:  # noqa: F811
+    assert decide(demo, "市役所").decision == "clarify"
