@@ -403,7 +403,7 @@ class _Wordings:
     keys: dict[frozenset[str], tuple[str, ...]]
     # katakana reading of a content word of the questions -> its lemma (the commonest)
     by_reading: dict[str, str]
-    # a question or listed alternative as written (exact_key) -> the entries saying it
+    # a question or listed alternative as the city wrote it (exact_key) -> the entries saying it
     texts: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
@@ -412,10 +412,11 @@ class _Wordings:
         texts: dict[str, list[str]] = {}
         readings: dict[str, dict[str, int]] = {}
         for doc in documents:
-            for text in doc.wordings:
+            for text in (doc.question, *doc.alternatives):  # the city's, not learned ones
                 written = texts.setdefault(exact_key(text), [])
                 if doc.faq_id not in written:
                     written.append(doc.faq_id)
+            for text in doc.wordings:
                 content = analyzer.content(text)
                 key = frozenset(m.lemma for m in content)
                 if key and doc.faq_id not in keys.setdefault(key, []):
