@@ -5,7 +5,8 @@ see the same words. Depends only on fugashi, unidic-lite and the standard librar
 """
 
 from jatext.colloquial import standardize
-from jatext.normalize import normalize
+from jatext.naming import names_only
+from jatext.normalize import letters, normalize
 from jatext.tokenize import Morpheme, tokenize
 
-__all__ = ["Morpheme", "normalize", "standardize", "tokenize"]
+__all__ = ["Morpheme", "letters", "names_only", "normalize", "standardize", "tokenize"]

@@ -1,6 +1,9 @@
 """Text normalization used for lemmas, search keys and comparisons."""
 
+import re
 import unicodedata
+
+_NOT_LETTERS = re.compile(r"[\W_]+")
 
 
 def normalize(text: str) -> str:
@@ -11,3 +14,9 @@ def normalize(text: str) -> str:
     (including the ideographic space U+3000) as whitespace.
     """
     return " ".join(unicodedata.normalize("NFKC", text).lower().split())
+
+
+def letters(text: str) -> str:
+    """The normalized text without spaces, punctuation or symbols: two wordings compare equal
+    whatever their width, case and punctuation (「市役所は何時まで？」, "市役所は 何時まで")."""
+    return _NOT_LETTERS.sub("", normalize(text))

@@ -42,18 +42,13 @@ PRECONDITIONS = "preconditions"
 BARE_NOUN_PRECONDITIONS = "bare_noun_preconditions"
 # Parts of speech of a message that only names something (UniDic pos1; jatext gives English
 # words 名詞 too). Punctuation and symbols do not change what the message is.
-_NOT_LETTERS = re.compile(r"[\W_]+")
 _LATIN = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
-_NAMING_POS = frozenset({"名詞", "接頭辞", "接尾辞", "補助記号", "記号", "空白"})
 
 
 def is_bare_noun(text: str) -> bool:
     """Whether the message is Japanese nouns (with their prefixes and suffixes) and nothing
     else. Latin words are left out: UniDic tags every one a noun, so "thank you" would be one."""
-    morphemes = jatext.tokenize(text)
-    return (
-        bool(morphemes) and all(m.pos in _NAMING_POS for m in morphemes) and not _LATIN.search(text)
-    )
+    return jatext.names_only(text) and not _LATIN.search(text)
 
 
 def _compile(spec: dict[str, Any]) -> tuple[frozenset[str], re.Pattern[str] | None]:
@@ -66,13 +61,9 @@ def _compile(spec: dict[str, Any]) -> tuple[frozenset[str], re.Pattern[str] | No
 def _compile_whole(spec: dict[str, Any]) -> re.Pattern[str]:
     """A bare noun message is small talk only when it is made of the intent's words and
     nothing else (了解, オッケー, サンキュー): ダメ must not let ダメージ pass."""
-    words = sorted({_letters(str(w)) for w in spec.get("words") or ()} - {""}, key=len)
+    words = sorted({jatext.letters(str(w)) for w in spec.get("words") or ()} - {""}, key=len)
     alternatives = "|".join(re.escape(w) for w in reversed(words))
     return re.compile(f"(?:{alternatives})+" if words else r"(?!)")
-
-
-def _letters(text: str) -> str:
-    return _NOT_LETTERS.sub("", jatext.normalize(text))
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -116,7 +107,7 @@ class IntentPreconditions(GraphComponent, IntentClassifier):
         if small_talk is not None:
             if bare_noun is None:
                 bare_noun = is_bare_noun(text)
-            if bare_noun and not small_talk.fullmatch(_letters(text)):
+            if bare_noun and not small_talk.fullmatch(jatext.letters(text)):
                 return False
         rule = self._rules.get(intent)
         return rule is None or _satisfied(rule, message)

@@ -222,7 +222,7 @@ def signals(index: FaqIndex, query: str, top: int = 10) -> Signals:
     hits = index.hits(scored, top)
     words = scored.terms.words
     vague = len(words) == 1 and index.word_frequency(words[0]) >= 2
-    if not vague and len(words) > 1 and names_a_topic(query):
+    if not vague and len(words) > 1 and jatext.names_only(query):
         # マイナンバーカード alone: the entries to make one and to report one lost both ask
         # about it in their questions; nothing in the query tells them apart
         vague = asked_in_questions(index, words) >= 2
@@ -302,17 +302,6 @@ def key_held(index: FaqIndex, words: list[str], faq_id: str) -> bool:
     """Whether the entry holds the query's most specific known word (the highest IDF)."""
     known = [w for w in words if index.word_frequency(w)]
     return bool(known) and index.covers(faq_id, max(known, key=index.word_idf))
-
-
-# What a query that only names a topic is made of: nouns with their prefixes and suffixes
-# (UniDic pos1), and punctuation.
-_NAMING_POS = frozenset({"名詞", "接頭辞", "接尾辞", "補助記号", "記号", "空白"})
-
-
-def names_a_topic(query: str) -> bool:
-    """マイナンバーカード, 児童手当？: a noun phrase alone, nothing said about it."""
-    morphemes = jatext.tokenize(query)
-    return bool(morphemes) and all(m.pos in _NAMING_POS for m in morphemes)
 
 
 def asked_in_questions(index: FaqIndex, words: list[str]) -> int:

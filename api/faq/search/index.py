@@ -389,21 +389,13 @@ def _katakana(text: str) -> str:
     return "".join(chr(ord(c) + 0x60) if "\u3041" <= c <= "\u3096" else c for c in text)
 
 
-_NOT_LETTERS = re.compile(r"[\W_]+")
-
-
-def exact_key(text: str) -> str:
-    """A wording compared as written: NFKC, lower case, no spaces or punctuation."""
-    return _NOT_LETTERS.sub("", jatext.normalize(text))
-
-
 @dataclass(frozen=True)
 class _Wordings:
     # frozenset of content lemmas of a question or listed alternative -> the entries saying it
     keys: dict[frozenset[str], tuple[str, ...]]
     # katakana reading of a content word of the questions -> its lemma (the commonest)
     by_reading: dict[str, str]
-    # a question or listed alternative as the city wrote it (exact_key) -> the entries saying it
+    # a question or listed alternative as the city wrote it (jatext.letters): its entries
     texts: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
@@ -413,7 +405,7 @@ class _Wordings:
         readings: dict[str, dict[str, int]] = {}
         for doc in documents:
             for text in (doc.question, *doc.alternatives):  # the city's, not learned ones
-                written = texts.setdefault(exact_key(text), [])
+                written = texts.setdefault(jatext.letters(text), [])
                 if doc.faq_id not in written:
                     written.append(doc.faq_id)
             for text in doc.wordings:
@@ -435,7 +427,7 @@ class _Wordings:
     def entries_written(self, query: str) -> tuple[str, ...]:
         """The entries whose question or a listed alternative is the query as typed (case,
         width, spaces and punctuation aside): 「市役所は何時まで？」 is M0111's own wording."""
-        return self.texts.get(exact_key(query), ())
+        return self.texts.get(jatext.letters(query), ())
 
     def entries_worded(self, words: list[str]) -> tuple[str, ...]:
         """The entries whose question or a listed alternative has exactly these content words."""

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from api.faq.search.decision import asked_in_questions, decide, names_a_topic
+import jatext
+from api.faq.search.decision import asked_in_questions, decide
 from api.faq.search.index import FaqIndex
 from tests.api.faq.search.test_bulky_waste import demo  # noqa: F401  (the demo city's index)
 
@@ -39,10 +40,10 @@ def test_a_topic_one_question_holds_is_not_made_vague(demo: FaqIndex) -> None:  
 
 
 def test_what_names_a_topic() -> None:
-    assert names_a_topic("マイナンバーカード")
-    assert names_a_topic("児童手当？")
-    assert not names_a_topic("マイナンバーカードをなくしました")
-    assert not names_a_topic("")
+    assert jatext.names_only("マイナンバーカード")
+    assert jatext.names_only("児童手当？")
+    assert not jatext.names_only("マイナンバーカードをなくしました")
+    assert not jatext.names_only("")
 
 
 def test_questions_holding_the_words(demo: FaqIndex) -> None:  # noqa: F811
