@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from sqlalchemy.orm import Session
 
@@ -12,15 +13,12 @@ from actions.tracker import Tracker
 from api.conversation.language import language_of
 from api.faq.knowledge import Knowledge, knowledge_cache
 
-_UNREAD = object()
-
 
 @dataclass
 class ActionContext:
     tracker: Tracker
     session: Session
     _knowledge: Knowledge | None = field(default=None, init=False)
-    _kept_language: object = field(default=_UNREAD, init=False)
 
     @property
     def knowledge(self) -> Knowledge:
@@ -28,14 +26,12 @@ class ActionContext:
             self._knowledge = knowledge_cache.get(self.session)
         return self._knowledge
 
-    @property
+    @cached_property
     def kept_language(self) -> str | None:
         """The conversation's language as the API keeps it (None: none yet), read once per
         action call: an action asks for its reply language several times, and only the API's
         chat path changes it, never during an action."""
-        if self._kept_language is _UNREAD:
-            self._kept_language = language_of(self.session, self.tracker.sender_id)
-        return self._kept_language  # type: ignore[return-value]
+        return language_of(self.session, self.tracker.sender_id)
 
 
 Handler = Callable[[ActionContext], ActionResult]
