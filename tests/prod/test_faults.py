@@ -24,6 +24,7 @@ import pytest
 from sqlalchemy import create_engine, text, update
 from sqlalchemy.orm import sessionmaker
 
+from api.cases.models import Case
 from api.conversation.rasa_client import replica_order
 from api.core.types import utcnow
 from api.outbox.dispatcher import OutboxPolicy
@@ -182,14 +183,30 @@ async def _nothing(_: list[tuple[int, str]]) -> None:
     return None
 
 
+def _line_case(prod: ProdStack) -> tuple[str, Case]:
+    """A LINE user of the test's own and a road report of theirs."""
+    user = f"U{uuid.uuid4().hex}"
+    factory = sessionmaker(bind=prod.database, expire_on_commit=False)
+    with factory() as session:
+        return user, open_road_report(session, channel="line", sender=f"line:{user}")
+
+
+def _reply(prod: ProdStack, case: Case, body: str) -> None:
+    """A staff reply to the case's citizen, which the route answers at once."""
+    response = httpx.post(
+        f"{prod.api_url}/api/v1/cases/{case.case_number}/replies",
+        json={"body": body},
+        headers=prod.admin_headers,
+        timeout=30,
+    )
+    assert response.status_code == 200, response.text
+
+
 def test_a_staff_reply_reaches_a_slow_then_failing_line_once(prod: ProdStack) -> None:
     """LINE first answers after 10 s (the API's LINE timeout is shorter), then with 503, then
     recovers: the staff route answers at once, the reply is pushed once, every attempt with
     the same X-Line-Retry-Key."""
-    user = f"U{uuid.uuid4().hex}"
-    factory = sessionmaker(bind=prod.database, expire_on_commit=False)
-    with factory() as session:
-        case = open_road_report(session, channel="line", sender=f"line:{user}")
+    user, case = _line_case(prod)
     stub = prod.line
     respond = stub._respond
     attempts: list[str] = []
@@ -217,13 +234,7 @@ def test_a_staff_reply_reaches_a_slow_then_failing_line_once(prod: ProdStack) ->
 
     stub._respond = line  # type: ignore[method-assign]
     try:
-        response = httpx.post(
-            f"{prod.api_url}/api/v1/cases/{case.case_number}/replies",
-            json={"body": "現地を確認し、補修の手配をしました。"},
-            headers=prod.admin_headers,
-            timeout=30,
-        )
-        assert response.status_code == 200, response.text
+        _reply(prod, case, "現地を確認し、補修の手配をしました。")
         assert attempts == [] or len(attempts) == 1  # answered without waiting for LINE
         _until(lambda: len(attempts) >= 2, 120, "the outbox did not retry LINE", prod)
         recovered.set()
@@ -251,10 +262,8 @@ def test_a_staff_reply_line_never_takes_is_shown_as_failed(prod: ProdStack) -> N
     """LINE answers 503 to every attempt: the reply ends `failed`, and the case's history shows
     `delivery_failed` once. The wait between attempts (about 20 minutes over all of them) is
     skipped: once the first attempt failed, the row is moved to its last attempt, due now."""
-    user = f"U{uuid.uuid4().hex}"
+    user, case = _line_case(prod)
     factory = sessionmaker(bind=prod.database, expire_on_commit=False)
-    with factory() as session:
-        case = open_road_report(session, channel="line", sender=f"line:{user}")
     stub = prod.line
     respond = stub._respond
     attempts: list[str] = []
@@ -267,13 +276,7 @@ def test_a_staff_reply_line_never_takes_is_shown_as_failed(prod: ProdStack) -> N
 
     stub._respond = line  # type: ignore[method-assign]
     try:
-        response = httpx.post(
-            f"{prod.api_url}/api/v1/cases/{case.case_number}/replies",
-            json={"body": "担当課から折り返しご連絡します。"},
-            headers=prod.admin_headers,
-            timeout=30,
-        )
-        assert response.status_code == 200, response.text
+        _reply(prod, case, "担当課から折り返しご連絡します。")
         _until(
             lambda: attempts and _delivery_state(prod, case.id) == "pending",
             60,
