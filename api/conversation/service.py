@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.conversation import language as conversation_language
 from api.conversation.rasa_client import RasaClient, RasaUnavailableError
 from api.conversation.schemas import ChatButton, ChatMessage
-from api.core.db import unit_of_work
+from api.core.db import read_mostly
 from api.core.errors import AppError
 from api.core.types import utcnow
 from api.handoff.service import route_to_case
@@ -88,7 +88,8 @@ class ConversationService:
         # Before the transaction (no long work inside it); a button's payload ("/intent{…}")
         # is not the citizen's words and leaves the language as it was.
         detected = None if message.startswith("/") else detect(message)
-        with unit_of_work(self._session_factory()) as session:
+
+        def before_bot(session: Session) -> tuple[list[ChatMessage] | None, str | None]:
             if check is not None:
                 check(session)
             language = conversation_language.follow(session, sender, message, detected)
@@ -97,7 +98,11 @@ class ConversationService:
                 said = route_to_case(session, sender, message)
                 if said is not None:  # a person is talking with the citizen: the bot is silent
                     answer = [ChatMessage(text=line) for line in said]
-        return answer, language
+            return answer, language
+
+        # Most messages only read here (the token, the language, no survey, no handoff): as a
+        # read it does not queue behind the actions' writes on SQLite.
+        return read_mostly(self._session_factory(), before_bot)
 
     async def active_form(self, sender: str) -> str | None:
         """The form the citizen is filling in (report_form …), or None, also when Rasa cannot

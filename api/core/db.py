@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends
 from sqlalchemy import Engine, MetaData, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from api.core.config import get_settings
@@ -118,6 +119,30 @@ def unit_of_work(
         raise
     finally:
         session.close()
+
+
+T = TypeVar("T")
+
+
+def _write_refused(error: OperationalError) -> bool:
+    """SQLite would not turn a read transaction into a write: another writer holds the lock or
+    committed since this transaction first read (it does not wait then, to avoid deadlock)."""
+    return "database is locked" in str(error.orig)
+
+
+def read_mostly(factory: sessionmaker[Session], work: Callable[[Session], T]) -> T:
+    """`work` in one unit of work that usually only reads: begun as a read, so on SQLite it
+    neither waits for writers nor makes them wait; when it does write and SQLite refuses to
+    upgrade the read, `work` runs again from the start as a write (its first try rolled back).
+    `work` must act on the database only. On PostgreSQL this is one plain unit of work."""
+    try:
+        with unit_of_work(factory, write=False) as session:
+            return work(session)
+    except OperationalError as error:
+        if not _write_refused(error):
+            raise
+    with unit_of_work(factory) as session:
+        return work(session)
 
 
 def get_session_factory() -> sessionmaker[Session]:
