@@ -1,6 +1,7 @@
 """Load test: the product path (POST /api/v1/chat) side by side with Rasa's REST channel alone.
 
     python -m bench.loadtest [--profile embedded] [--profile prod] [--conversations 50]
+                             [--closed-seconds 30] [--closed-rounds 3]
                              [--rate 10] [--duration 60] [--output bench-results/loadtest.json]
 
 Starts the stack of each profile it is given (default: the embedded one), on free ports:
@@ -16,8 +17,10 @@ Starts the stack of each profile it is given (default: the embedded one), on fre
 or measures a running stack (--api-url, --rasa-url). Then, in one run and for both paths:
 
 - single: one conversation at a time (what one citizen waits on an idle server);
-- closed loop: N concurrent conversations of 5 messages each, each message sent when the
-  previous one was answered (the throughput the machine serves);
+- closed loop: N citizens at once, each sending a message when the previous one was answered
+  and starting a new conversation when a script ends, for a fixed time (the throughput the
+  machine serves at N concurrent conversations); the two paths take turns in rounds, so that
+  neither gets a quieter moment of the machine;
 - open loop: messages arrive at a fixed rate whatever the answers' pace (latency at a load the
   city expects); a message's time counts from when it was due, so a late sender cannot hide a
   slow server (no coordinated omission).
@@ -105,6 +108,15 @@ SCRIPTS: tuple[tuple[str, ...], ...] = (
 )
 
 
+@dataclass(frozen=True)
+class Load:
+    conversations: int  # closed loop: citizens at once
+    closed_seconds: float  # closed loop: time per path, in rounds taking turns
+    closed_rounds: int
+    rate: float  # open loop: messages per second
+    duration: float  # open loop: seconds
+
+
 @dataclass
 class Conversation:
     sender: str
@@ -178,17 +190,42 @@ async def single(path: ChatPath, messages: int) -> tuple[list[Sample], float]:
     return samples, time.perf_counter() - began
 
 
-async def closed_loop(path: ChatPath, conversations: int) -> tuple[list[Sample], float]:
-    opened = await asyncio.gather(*(path.open(i) for i in range(conversations)))
+async def closed_loop(
+    path: ChatPath, conversations: int, seconds: float
+) -> tuple[list[Sample], float]:
+    """`conversations` citizens for `seconds`: each sends its next message when the previous one
+    was answered, and opens a new conversation (as the widget does) when its script ends. Counts
+    the messages answered within the window: the throughput at that concurrency, without the
+    drain of a fixed batch, where fewer citizens are left and the slowest sets the time. What is
+    still in flight at the end is awaited (the next round starts on a quiet server), not counted.
+    """
     samples: list[Sample] = []
+    deadline = time.perf_counter() + seconds
 
-    async def run(conversation: Conversation) -> None:
-        while not conversation.done:
-            samples.append(await _timed(path, conversation, time.perf_counter()))
+    async def citizen(number: int) -> None:
+        while time.perf_counter() < deadline:
+            conversation = await path.open(number)
+            number += conversations
+            while not conversation.done and time.perf_counter() < deadline:
+                started = time.perf_counter()
+                ok = await path.send(conversation)
+                if (answered := time.perf_counter()) <= deadline:
+                    samples.append(Sample(answered - started, ok))
 
-    began = time.perf_counter()
-    await asyncio.gather(*(run(c) for c in opened))
-    return samples, time.perf_counter() - began
+    await asyncio.gather(*(citizen(i) for i in range(conversations)))
+    return samples, seconds
+
+
+async def closed_rounds(
+    paths: dict[str, ChatPath], conversations: int, seconds: float, rounds: int
+) -> dict[str, tuple[list[Sample], float]]:
+    """The closed loop of every path, `rounds` turns each of seconds/rounds, taking turns."""
+    measured: dict[str, tuple[list[Sample], float]] = {name: ([], 0.0) for name in paths}
+    for _ in range(rounds):
+        for name, path in paths.items():
+            samples, wall = await closed_loop(path, conversations, seconds / rounds)
+            measured[name] = (measured[name][0] + samples, measured[name][1] + wall)
+    return measured
 
 
 async def open_loop(path: ChatPath, rate: float, duration: float) -> tuple[list[Sample], float]:
@@ -314,25 +351,36 @@ def profile_stack(profile: str, work: Path) -> Iterator[tuple[str, str]]:
 # --- the run ----------------------------------------------------------------------------------
 
 
-async def measure(
-    api_url: str, rasa_url: str, conversations: int, rate: float, duration: float
-) -> list[Summary]:
-    limits = httpx.Limits(max_connections=conversations + 200, max_keepalive_connections=200)
+async def measure(api_url: str, rasa_url: str, load: Load) -> list[Summary]:
+    # Idle connections are dropped before uvicorn's (5 s) keep-alive ends: a connection reused
+    # just as the server closes it would count as an error of the server.
+    limits = httpx.Limits(
+        max_connections=load.conversations + 200, max_keepalive_connections=200, keepalive_expiry=2
+    )
     async with httpx.AsyncClient(timeout=REQUEST_TIMEOUT, limits=limits) as client:
         paths = {name: ChatPath(name, client, api_url, rasa_url) for name in ("rasa", "api")}
         for path in paths.values():  # warm-up: first inferences, connection pools, caches
-            await closed_loop(path, 4)
+            await closed_loop(path, 4, 3.0)
         summaries: list[Summary] = []
-        phases = (
-            ("single", lambda p: single(p, 20)),
-            (f"closed {conversations}x5", lambda p: closed_loop(p, conversations)),
-            (f"open {rate:g}/s {duration:g}s", lambda p: open_loop(p, rate, duration)),
+
+        def add(phase: str, name: str, samples: list[Sample], wall: float) -> None:
+            summaries.append(summarize(phase, name, samples, wall))
+            print(format_row(summaries[-1]), flush=True)
+
+        for name, path in paths.items():
+            add("single", name, *await single(path, 20))
+        closed = f"closed {load.conversations} {load.closed_seconds:g}s"
+        measured = await closed_rounds(
+            paths, load.conversations, load.closed_seconds, load.closed_rounds
         )
-        for phase, run in phases:
-            for name, path in paths.items():
-                samples, wall = await run(path)
-                summaries.append(summarize(phase, name, samples, wall))
-                print(format_row(summaries[-1]), flush=True)
+        for name, (samples, wall) in measured.items():
+            add(closed, name, samples, wall)
+        for name, path in paths.items():
+            add(
+                f"open {load.rate:g}/s {load.duration:g}s",
+                name,
+                *await open_loop(path, load.rate, load.duration),
+            )
         return summaries
 
 
@@ -379,7 +427,15 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="the stack to start and measure; repeat for several, one after the other "
         "(default: embedded)",
     )
-    parser.add_argument("--conversations", type=int, default=50, help="closed loop (default 50)")
+    parser.add_argument(
+        "--conversations", type=int, default=50, help="closed loop: citizens at once (50)"
+    )
+    parser.add_argument(
+        "--closed-seconds", type=float, default=30.0, help="closed loop: seconds per path (30)"
+    )
+    parser.add_argument(
+        "--closed-rounds", type=int, default=3, help="closed loop: turns per path (3)"
+    )
     parser.add_argument("--rate", type=float, default=10.0, help="open loop msg/s (default 10)")
     parser.add_argument("--duration", type=float, default=60.0, help="open loop seconds")
     parser.add_argument("--work", type=Path, default=REPO_ROOT / "var" / "loadtest")
@@ -399,15 +455,17 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    load = (args.conversations, args.rate, args.duration)
+    load = Load(
+        args.conversations, args.closed_seconds, args.closed_rounds, args.rate, args.duration
+    )
     measured: dict[str, list[Summary]] = {}
     if args.api_url:
         print(HEADER, flush=True)
-        measured["running"] = asyncio.run(measure(args.api_url, args.rasa_url, *load))
+        measured["running"] = asyncio.run(measure(args.api_url, args.rasa_url, load))
     for profile in args.profiles:
         with profile_stack(profile, args.work) as (api_url, rasa_url):
             print(f"{title(profile)}\n{HEADER}", flush=True)
-            measured[profile] = asyncio.run(measure(api_url, rasa_url, *load))
+            measured[profile] = asyncio.run(measure(api_url, rasa_url, load))
     results = {}
     for profile, summaries in measured.items():
         if len(measured) > 1:  # every table again, together, at the end

@@ -1,0 +1,67 @@
+"""The closed loop of the load test, on an in-process stand-in of a chat path: N citizens at
+once, each waiting for its answer, new conversations when a script ends, only the messages
+answered within the window counted, and the two paths taking turns."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bench.loadtest import SCRIPTS, Conversation, closed_loop, closed_rounds
+
+
+class FakePath:
+    """Answers after `delay` seconds; records how many messages were in flight at once."""
+
+    def __init__(self, name: str, delay: float, log: list[str] | None = None) -> None:
+        self.name = name
+        self.delay = delay
+        self.opened = 0
+        self.in_flight = 0
+        self.most_in_flight = 0
+        self.log = log if log is not None else []
+
+    async def open(self, number: int) -> Conversation:
+        self.opened += 1
+        return Conversation(f"web:{number:032x}", SCRIPTS[number % len(SCRIPTS)])
+
+    async def send(self, conversation: Conversation) -> bool:
+        conversation.sent += 1
+        self.in_flight += 1
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        self.log.append(self.name)
+        await asyncio.sleep(self.delay)
+        self.in_flight -= 1
+        return True
+
+
+def test_citizens_keep_talking_in_new_conversations_until_the_window_ends() -> None:
+    path = FakePath("api", delay=0.005)
+    samples, wall = asyncio.run(closed_loop(path, 3, 0.4))  # type: ignore[arg-type]
+    assert wall == 0.4
+    assert path.most_in_flight == 3  # never more than one message per citizen
+    # Scripts have 5 messages: the citizens went on in new conversations.
+    assert path.opened > 3
+    assert len(samples) > 3 * len(SCRIPTS[0])
+    assert all(s.ok for s in samples)
+
+
+def test_a_message_answered_after_the_window_is_not_counted() -> None:
+    path = FakePath("api", delay=0.3)
+    # Each citizen's first message is answered at 0.3 s, inside; the second, due at 0.3 s and
+    # answered at 0.6 s, is awaited but falls outside the 0.45 s window.
+    samples, _ = asyncio.run(closed_loop(path, 2, 0.45))  # type: ignore[arg-type]
+    assert len(samples) == 2
+    assert sum(1 for name in path.log if name == "api") == 4
+
+
+def test_the_paths_take_turns_and_add_up_their_rounds() -> None:
+    log: list[str] = []
+    paths = {"rasa": FakePath("rasa", 0.01, log), "api": FakePath("api", 0.01, log)}
+    measured = asyncio.run(closed_rounds(paths, 2, 0.3, rounds=3))  # type: ignore[arg-type]
+    for samples, wall in measured.values():
+        assert wall == pytest.approx(0.3)  # three rounds of 0.1 s
+        assert samples
+    turns = [name for i, name in enumerate(log) if i == 0 or log[i - 1] != name]
+    assert turns == ["rasa", "api"] * 3
