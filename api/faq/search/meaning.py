@@ -220,5 +220,9 @@ def fused_view_scores(
         for kind in _in_order(views, text)
     }
     scores = {kind: found[kind][0] for kind in views}
-    learned = {kind: found[kind][1] for kind in views if found[kind][1] is not None}
-    return scores, learned  # type: ignore[return-value]
+    learned: dict[str, np.ndarray] = {}
+    for kind in views:
+        apart = found[kind][1]
+        if apart is not None:
+            learned[kind] = apart
+    return scores, learned
