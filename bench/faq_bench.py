@@ -17,8 +17,10 @@ Metrics
   entries (any of them when they differ); queries whose grade-2 entries name no department
   are skipped.
 - search latency p50/p95 per query (each query's sentence vectors and tokens not known yet,
-  as for a new question), the answer latency (search, decision signals and decision: what the
-  API does for a citizen's question), knowledge build time (reading the DB, index and router),
+  as for a new question), after the warm-up the product's knowledge build does itself (one
+  question searched and decided: api/faq/knowledge.py warm_up), as in a running API; the
+  answer latency (search, decision signals and decision: what the API does for a citizen's
+  question), knowledge build time (reading the DB, index and router),
   peak memory (tracemalloc during an index build, and the process's peak RSS), and the import
   time (reading the JSON, parsing departments, writing the DB); with --replicate N the same for
   the corpus repeated to N entries.
@@ -497,20 +499,19 @@ def run(data_dir: Path, replicate_n: int = 0, do_calibrate: bool = False) -> dic
             result["answer_rule_cv_0875"] = cross_validate(
                 sigs, data.qrels, decision_figures, target_precision=0.875
             )
-        # Learned phrasings enter the ranking as wordings of their entry (max-similarity in
-        # the meaning views, and the question fields of the lexical ranker). Tried on these
-        # folds with the dev questions' views (nDCG@10 after learning; the product 0.702): a
-        # nearest-learned-phrasing bonus w * max(0, cos - tau) / (1 - tau) fused on top,
-        # e5 or USE, tau 0.5-0.9, w 0.25-2: at best 0.707 (w 0.25, tau 0.7), w >= 0.5 lower; a
-        # vote summed over all near phrasings: at best 0.709; learned phrasings embedded as
-        # queries (query-to-query e5 cosine): 0.702; a lexical field of their own instead of
-        # the question fields: at best 0.705; a prior for entries citizens chose more often:
-        # 0.710, 0.705 when its weight is chosen by nested CV; other fusion weights: within
-        # 0.71. A ceiling: 103 of the 222 held-out questions have a grade-2 entry with learned
-        # phrasings (their nDCG@10 0.756 -> 0.812); the nearest learned question shares a
-        # relevant entry for 93 % of the questions with an e5 cosine >= 0.95 (where the fused
-        # winner was right already) and for 54 % at 0.92-0.95, so a stronger pull toward
-        # near phrasings misleads as often as it helps. None of these is in the product.
+        # Learned phrasings (meaning.py, index.py): words and USE count them as wordings of
+        # their entry, USE maps the query by an adapter fitted on them, e5 reads the city's own
+        # wordings and its learned questions vote in a ranker of their own, and the views
+        # weigh the same once something is learned. On these folds (nDCG@10 after learning):
+        # learned phrasings as wordings everywhere 0.702; + the adapter 0.712; + e5's kept
+        # apart 0.718; + equal weights 0.722 (nested choice of the weights: 0.719). Tried and
+        # left out: a nearest-learned-phrasing bonus or a vote summed over near phrasings
+        # fused on top of the former fusion (at best 0.707-0.709); learned phrasings embedded
+        # as queries (0.702); a lexical field of their own, instead of or besides the question
+        # fields (at best 0.705; 0.716-0.718 with the rest); a prior for entries citizens chose
+        # more often (0.705 with its weight chosen by nested CV); centring the vectors on the
+        # learned questions' mean, or removing their main direction (within 0.002); an e5
+        # adapter (lower than USE's, 0.706-0.712).
         result["learning_curve"] = learning_curve(
             imported.url,
             documents,

@@ -18,7 +18,7 @@ from api.departments.models import Department
 from api.departments.repository import DepartmentRepository
 from api.faq import learning
 from api.faq.repository import FaqRepository
-from api.faq.search import FaqDocument, FaqIndex, SearchHit
+from api.faq.search import FaqDocument, FaqIndex, SearchHit, decide
 from api.faq.search.analyses import TextAnalyses
 from api.faq.search.analyzer import default_analyzer
 from api.faq.search.encoders import default_encoders
@@ -98,12 +98,21 @@ def _build(session: Session) -> Knowledge:
     # the entries' wordings (decision.py reads them for every question) analysed here, in the
     # builder, rather than by the first citizen's question after each build
     index.wordings()
+    warm_up(index)
     codes = {d.code for d in departments}
     return Knowledge(
         index=index,
         router=DepartmentRouter.build(profiles, index, analyses),
         fallback_department="general" if "general" in codes else None,
     )
+
+
+def warm_up(index: FaqIndex) -> None:
+    """One question searched and decided in the builder, so that what is made on first use
+    (the query-embedding thread, the decision's per-index word sets, the first calls into
+    the BM25 and numpy kernels) is not paid by the first citizen after each build."""
+    if index.documents:
+        decide(index, index.documents[0].question or "ごみ")
 
 
 class KnowledgeCache:

@@ -123,6 +123,8 @@ ANSWER_MODEL: dict[str, float] = {
     "key": 0.69,
 }
 FEATURES = ("gap_lexical", "gap_e5", "gap_use", "top_e5", "covered", "answer_only", "key")
+# Learned phrasings do not move the e5 features, the model's heaviest: the fused search's e5
+# view reads the city's own wordings only, its learned questions rank apart (meaning.py).
 
 
 def answer_probability(features: dict[str, float], model: dict[str, float] = ANSWER_MODEL) -> float:

@@ -33,7 +33,7 @@ import jatext
 from .analyses import Analysis, TextAnalyses
 from .analyzer import Analyzer, default_analyzer
 from .documents import FaqDocument, SearchHit, answer_body
-from .meaning import MeaningView, view_scores
+from .meaning import MeaningView, fused_view_scores, view_scores
 from .vectors import DenseSpace, WordVectors, default_vectors
 
 
@@ -59,6 +59,19 @@ EXPANSION_WEIGHT = 0.4
 # e5 0.25-1.0 × USE 0.75-1.5 (a plateau; z-scores instead of min-max: the same). Min-max was
 # kept: its 0..1 range makes the fused top comparable across queries for the router.
 FUSION_WEIGHTS: dict[str, float] = {"lexical": 1.0, "e5": 0.5, "use": 1.0}
+# Once citizens' phrasings are learned (meaning.py: e5 then reads the city's own wordings, its
+# learned questions vote in a ranker of their own, USE maps the query by the learned adapter,
+# the words index the phrasings as wordings), the three views weigh the same, and the learned
+# ranker is fused as LEARNED_WEIGHT * scaled(v) ** LEARNED_POWER (the power keeps only the
+# nearest learned questions' pull). Learning curve (bench/views.py; nDCG@10 of each held-out
+# fold after learning the other folds' questions): learned phrasings as wordings everywhere
+# 0.702; with the adapter 0.712; e5's kept apart, weights above 0.718; equal weights 0.720-0.726
+# over LEARNED_WEIGHT 0.15-0.35 and power 2-3 (a plateau; the middle was taken). Choosing the
+# weights on four folds and measuring on the fifth (nested): 0.719, equal weights chosen on 4
+# of the 5. Without learned phrasings FUSION_WEIGHTS stay (nothing changes before learning).
+FUSION_WEIGHTS_LEARNED: dict[str, float] = {"lexical": 1.0, "e5": 1.0, "use": 1.0}
+LEARNED_WEIGHT = 0.25
+LEARNED_POWER = 2
 BM25_K1 = 1.2
 BM25_B = 0.75
 
@@ -90,6 +103,9 @@ class ScoredQuery:
     # each view on its own: "lexical" (the lexical ranker: lexical + dense) and one per
     # sentence encoder ("e5", "use": best cosine of the entry's wordings)
     views: dict[str, np.ndarray] = field(default_factory=dict)
+    # the learned phrasings' rankers fused besides (by view kind): kept out of `views`, so
+    # that neither the agreement nor the answer decision's features count them
+    learned: dict[str, np.ndarray] = field(default_factory=dict)
 
     def agreement(self) -> int:
         """How many single views rank the fused winner first: the lexical ranker and each
@@ -343,9 +359,20 @@ class FaqIndex:
         ranker = lexical + dense
         if not self.meaning:
             return ScoredQuery(terms, ranker, lexical, dense)
-        views = {"lexical": ranker, **self.meaning_scores(query)}
-        fused = sum(FUSION_WEIGHTS.get(k, 0.0) * scaled(v) for k, v in views.items())
-        return ScoredQuery(terms, np.asarray(fused, dtype=np.float64), lexical, dense, views)
+        meaning, learned = fused_view_scores(self.meaning, query)
+        views = {"lexical": ranker, **meaning}
+        weights = FUSION_WEIGHTS_LEARNED if self.has_learned else FUSION_WEIGHTS
+        fused = sum(weights.get(k, 0.0) * scaled(v) for k, v in views.items())
+        for v in learned.values():
+            fused = fused + LEARNED_WEIGHT * scaled(v) ** LEARNED_POWER
+        return ScoredQuery(
+            terms, np.asarray(fused, dtype=np.float64), lexical, dense, views, learned
+        )
+
+    @property
+    def has_learned(self) -> bool:
+        """Whether the sentence-encoder views hold learned phrasings (the fusion's weights)."""
+        return any(len(view.learned) for view in self.meaning.values())
 
     def meaning_scores(self, text: str) -> dict[str, np.ndarray]:
         """Per sentence-encoder view, each entry's best cosine with the text."""

@@ -129,3 +129,13 @@ def test_the_entries_wordings_are_analysed_by_the_build_not_by_the_first_questio
     index = KnowledgeCache().get(seeded).index
     assert index._wordings is not None
     assert index.wordings() is index._wordings  # the first question reads them as built
+
+
+def test_a_build_warms_the_search_and_the_decision_up(factory: sessionmaker[Session]) -> None:
+    # what the first question would otherwise make (the decision's per-index word sets) is
+    # made by the builder, not by the first citizen after the build
+    from api.faq.search import decision
+
+    with unit_of_work(factory, write=False) as session:
+        built = KnowledgeCache().get(session)
+    assert built.index in decision._ASKED or built.index in decision._QUESTIONS

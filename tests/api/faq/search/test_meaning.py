@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
 from api.faq.search import FaqDocument, FaqIndex, decide
 from api.faq.search.encoders import MAX_QUERY_CHARS, clean, default_encoders, get_encoder
-from api.faq.search.meaning import ANSWER_OPENING, MeaningView, entry_texts
+from api.faq.search.meaning import (
+    ADAPTER_MIN_PAIRS,
+    ANSWER_OPENING,
+    MeaningView,
+    entry_texts,
+    fit_adapter,
+    learned_rows,
+    view_texts,
+)
 
 FAQ = [
     FaqDocument(
@@ -92,18 +101,72 @@ def test_every_wording_is_a_row_and_the_best_one_counts() -> None:
     assert sims[0] == pytest.approx(float(rows.max()), abs=1e-5)
 
 
+def taught_faq(phrasing: str, faq_id: str = "garbage") -> list[FaqDocument]:
+    return [replace(d, learned=(phrasing,)) if d.faq_id == faq_id else d for d in FAQ]
+
+
 def test_a_learned_phrasing_brings_its_entry_up() -> None:
     query = "ソファやベッドはどう処分する"
-    before = index_of(FAQ).score(query).views["e5"]
-    taught = [
-        FaqDocument(
-            d.faq_id, d.question, d.answer, d.department, d.alternatives,
-            learned=("ソファやベッドの処分",) if d.faq_id == "garbage" else (),
-        )
+    before = index_of(FAQ).score(query)
+    after = index_of(taught_faq("ソファやベッドの処分")).score(query)
+    assert after.scores[0] > before.scores[0]
+    # e5's nearest learned question votes for its entry, in a ranker of its own
+    assert int(np.argmax(after.learned["e5"])) == 0
+    assert not before.learned
+    assert index_of(taught_faq("ソファやベッドの処分")).has_learned
+    assert not index_of(FAQ).has_learned  # the fusion weights before learning stay
+
+
+def test_learned_phrasings_leave_e5_over_the_citys_wordings_alone() -> None:
+    # the answer decision reads e5 over the city's own wordings: learning must not move it
+    query = "ソファやベッドはどう処分する"
+    before = index_of(FAQ).score(query)
+    after = index_of(taught_faq("ソファやベッドの処分")).score(query)
+    assert np.allclose(after.views["e5"], before.views["e5"])
+    assert after.views["use"][0] > before.views["use"][0]  # USE counts them as wordings
+
+
+def test_learned_rows_are_the_citizens_phrasings_never_an_entrys_own() -> None:
+    docs = [
+        replace(FAQ[0], learned=("ソファを処分したい", FAQ[0].question)),  # a repeat: one row
+        replace(FAQ[1], question="", learned=("住民票がほしい",)),  # no question: its own row
+        FAQ[2],
+        replace(FAQ[3], learned=("保育園に入りたい",)),
+    ]
+    rows, entries, texts = learned_rows(docs)
+    assert list(rows) == [2, 6]  # garbage: question, alternative, learned; 住民票: its one row
+    assert list(entries) == [0, 3]
+    assert texts == ["ソファを処分したい", "保育園に入りたい"]
+    assert len(view_texts("e5", docs)[0]) == 7
+
+
+def test_the_adapter_maps_citizens_questions_toward_their_entries() -> None:
+    rng = np.random.default_rng(0)
+    targets = rng.normal(size=(200, 8))
+    shift = rng.normal(size=(8, 8))
+    questions = targets @ np.linalg.inv(np.eye(8) + 0.5 * shift)  # citizens ask "askew"
+    w = fit_adapter(questions, targets, ridge=0.01)
+    assert np.allclose(questions @ w, targets, atol=0.05)
+    # with a large penalty (few learned questions) it stays near the identity
+    assert np.allclose(fit_adapter(questions[:3], targets[:3], ridge=1e6), np.eye(8), atol=0.01)
+
+
+def test_the_use_view_fits_an_adapter_only_with_enough_learned_phrasings() -> None:
+    encoder = get_encoder("use")
+    few = MeaningView.build("use", encoder, taught_faq("ソファの処分"))
+    assert few.adapter is None
+    many = [
+        replace(d, learned=tuple(f"{d.question}について{i}" for i in range(ADAPTER_MIN_PAIRS)))
         for d in FAQ
-    ]  # fmt: skip
-    after = index_of(taught).score(query).views["e5"]
-    assert after[0] > before[0]
+    ]
+    view = MeaningView.build("use", encoder, many)
+    assert view.adapter is not None and view.adapter.shape == (encoder.dim, encoder.dim)
+    scores, learned = view.fused_views(view.query_vector("粗大ごみの出し方"))
+    assert learned is None  # USE counts learned phrasings as wordings
+    assert int(np.argmax(scores)) == 0
+    # the meaning search (other languages) reads the view as embedded, without the adapter
+    plain = view.similarities(view.query_vector("粗大ごみの出し方"))
+    assert not np.allclose(plain, scores)
 
 
 def test_the_fusion_keeps_the_lexical_guards(index: FaqIndex) -> None:
