@@ -192,7 +192,7 @@ def _faq_learn(args: argparse.Namespace) -> int:
 def _faq_embed(args: argparse.Namespace) -> int:
     from api.faq.knowledge import entry_documents
     from api.faq.search.encoders import default_encoders
-    from api.faq.search.meaning import view_texts
+    from api.faq.search.meaning import adapter_texts, view_texts
     from api.faq.text_vectors import store_missing
 
     upgrade_database(get_settings().database_url)
@@ -204,7 +204,7 @@ def _faq_embed(args: argparse.Namespace) -> int:
         print("madoguchi: no sentence encoder is installed or enabled", file=sys.stderr)
         return 1
     for kind, encoder in encoders.items():
-        texts, _ = view_texts(kind, documents)
+        texts = view_texts(kind, documents)[0] + adapter_texts(kind, documents)
         started = time.perf_counter()
         total, embedded = store_missing(
             factory, encoder, texts, progress=None if args.quiet else _progress(f"{kind}")

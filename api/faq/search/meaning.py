@@ -99,6 +99,18 @@ def learned_rows(
     return np.asarray(rows, dtype=np.int64), np.asarray(entries, dtype=np.int64), texts
 
 
+def fits_adapter(kind: str, learned: int) -> bool:
+    """Whether a view of this kind fits a query adapter on `learned` learned phrasings."""
+    return kind in ADAPTER_RIDGE and learned >= ADAPTER_MIN_PAIRS
+
+
+def adapter_texts(kind: str, documents: Sequence[FaqDocument]) -> list[str]:
+    """The learned questions a view embeds alone to fit its adapter (none when it fits none):
+    with view_texts, every text its build embeds (`madoguchi faq embed` stores them all)."""
+    _, _, asked = learned_rows(documents)
+    return asked if fits_adapter(kind, len(asked)) else []
+
+
 def fit_adapter(questions: np.ndarray, targets: np.ndarray, ridge: float) -> np.ndarray:
     """The linear map W minimising |QW - T|^2 + ridge |W - I|^2: citizens' questions
     (rows of Q) toward the entries they meant (rows of T); near the identity when few."""
@@ -138,7 +150,7 @@ class MeaningView:
         matrix = np.ascontiguousarray(matrix, np.float32)
         rows, entries, asked_texts = learned_rows(documents)
         adapter = None
-        if kind in ADAPTER_RIDGE and len(rows) >= ADAPTER_MIN_PAIRS:
+        if fits_adapter(kind, len(rows)):
             # the citizens' questions alone (as a query is embedded; USE embeds both alike),
             # toward their entry's first row (its question, as this view embeds it)
             asked = embed(encoder, asked_texts)

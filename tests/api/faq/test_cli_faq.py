@@ -181,3 +181,27 @@ def test_embed_stores_every_vector_the_knowledge_build_reads(
         monkeypatch.setattr(encoder, "passages", no_embedding)
     assert main(["faq", "search", "粗大ごみを出したい", "--top", "1"]) == 0
     assert capsys.readouterr().out.startswith("101\t")
+
+
+def test_embed_also_stores_the_learned_questions_a_query_adapter_is_fitted_on(
+    scratch_database: str, tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch
+) -> None:
+    from api.faq.search import meaning
+    from api.faq.search.encoders import default_encoders
+    from api.faq.text_vectors import text_vector_store
+
+    monkeypatch.setattr(meaning, "ADAPTER_MIN_PAIRS", 2)  # a city's hundreds, in two pairs
+    assert main(["faq", "import", str(write_json(tmp_path / "c.json", CORPUS)), "--quiet"]) == 0
+    pairs = {"でかいゴミを捨てたいんだけど": "101", "道がへこんでて危ない": "102"}
+    assert main(["faq", "learn", "--pairs", str(write_json(tmp_path / "p.json", pairs))]) == 0
+    assert main(["faq", "embed", "--quiet"]) == 0
+    capsys.readouterr()
+
+    def no_embedding(texts: list[str]) -> None:
+        raise AssertionError(f"embedded at build time: {texts}")
+
+    text_vector_store.forget()
+    for encoder in default_encoders().values():
+        monkeypatch.setattr(encoder, "passages", no_embedding)
+    assert main(["faq", "search", "粗大ごみを出したい", "--top", "1"]) == 0
+    assert capsys.readouterr().out.startswith("101\t")
