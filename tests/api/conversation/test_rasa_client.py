@@ -47,6 +47,20 @@ async def echo(request: web.Request) -> web.Response:
     )
 
 
+def send_once(handler: Handler, message: str) -> list[dict[str, object]]:
+    """One message from web:abc to a one-replica client of a server answering with `handler`."""
+
+    async def run() -> list[dict[str, object]]:
+        async with rasa_like(handler, []) as url:
+            client = RasaClient(url, 5.0)
+            try:
+                return await client.send("web:abc", message)
+            finally:
+                await client.close()
+
+    return asyncio.run(run())
+
+
 def _sender_whose_replica_is(first: int, replicas: int) -> str:
     return next(
         f"web:{n:032x}" for n in range(1000) if replica_order(f"web:{n:032x}", replicas)[0] == first
@@ -54,15 +68,9 @@ def _sender_whose_replica_is(first: int, replicas: int) -> str:
 
 
 def test_the_bot_answer_comes_back_in_order() -> None:
-    async def run() -> list[dict[str, object]]:
-        async with rasa_like(echo, []) as url:
-            client = RasaClient(url, 5.0)
-            try:
-                return await client.send("web:abc", "粗大ごみ")
-            finally:
-                await client.close()
-
-    assert asyncio.run(run()) == [{"recipient_id": "web:abc", "text": "受け取りました: 粗大ごみ"}]
+    assert send_once(echo, "粗大ごみ") == [
+        {"recipient_id": "web:abc", "text": "受け取りました: 粗大ごみ"}
+    ]
 
 
 def test_a_replica_that_refuses_connections_is_skipped() -> None:
@@ -117,31 +125,15 @@ def test_a_failing_or_unreadable_answer_is_a_clear_error(
     async def broken(_request: web.Request) -> web.Response:
         return web.Response(status=status, text=body, content_type="application/json")
 
-    async def run() -> None:
-        async with rasa_like(broken, []) as url:
-            client = RasaClient(url, 5.0)
-            try:
-                await client.send("web:abc", "こんにちは")
-            finally:
-                await client.close()
-
     with pytest.raises(RasaUnavailableError, match=reason):
-        asyncio.run(run())
+        send_once(broken, "こんにちは")
 
 
 def test_an_answer_that_is_not_a_list_of_messages_says_nothing() -> None:
     async def odd(_request: web.Request) -> web.Response:
         return web.json_response({"text": "not a list"})
 
-    async def run() -> list[dict[str, object]]:
-        async with rasa_like(odd, []) as url:
-            client = RasaClient(url, 5.0)
-            try:
-                return await client.send("web:abc", "こんにちは")
-            finally:
-                await client.close()
-
-    assert asyncio.run(run()) == []
+    assert send_once(odd, "こんにちは") == []
 
 
 def test_the_active_form_is_read_from_the_tracker_with_the_token() -> None:

@@ -152,11 +152,23 @@ def test_a_text_or_queries_is_required(scratch_database: str) -> None:
         main(["faq", "search"])
 
 
+def forbid_embedding(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From now on, a text embedded (not read from the database) fails the test."""
+    from api.faq.search.encoders import default_encoders
+    from api.faq.text_vectors import text_vector_store
+
+    def no_embedding(texts: list[str]) -> None:
+        raise AssertionError(f"embedded at build time: {texts}")
+
+    text_vector_store.forget()
+    for encoder in default_encoders().values():
+        monkeypatch.setattr(encoder, "passages", no_embedding)
+
+
 def test_embed_stores_every_vector_the_knowledge_build_reads(
     scratch_database: str, tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch
 ) -> None:
     from api.faq.search.encoders import default_encoders
-    from api.faq.text_vectors import text_vector_store
 
     assert main(["faq", "import", str(write_json(tmp_path / "c.json", CORPUS)), "--quiet"]) == 0
     capsys.readouterr()
@@ -173,12 +185,7 @@ def test_embed_stores_every_vector_the_knowledge_build_reads(
     assert count(scratch_database, "SELECT count(*) FROM faq_text_vectors") == stored
 
     # the knowledge build reads every entry vector from the database: it embeds nothing
-    def no_embedding(texts: list[str]) -> None:
-        raise AssertionError(f"embedded at build time: {texts}")
-
-    text_vector_store.forget()
-    for encoder in default_encoders().values():
-        monkeypatch.setattr(encoder, "passages", no_embedding)
+    forbid_embedding(monkeypatch)
     assert main(["faq", "search", "粗大ごみを出したい", "--top", "1"]) == 0
     assert capsys.readouterr().out.startswith("101\t")
 
@@ -187,8 +194,6 @@ def test_embed_also_stores_the_learned_questions_a_query_adapter_is_fitted_on(
     scratch_database: str, tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch
 ) -> None:
     from api.faq.search import meaning
-    from api.faq.search.encoders import default_encoders
-    from api.faq.text_vectors import text_vector_store
 
     monkeypatch.setattr(meaning, "ADAPTER_MIN_PAIRS", 2)  # a city's hundreds, in two pairs
     assert main(["faq", "import", str(write_json(tmp_path / "c.json", CORPUS)), "--quiet"]) == 0
@@ -197,11 +202,6 @@ def test_embed_also_stores_the_learned_questions_a_query_adapter_is_fitted_on(
     assert main(["faq", "embed", "--quiet"]) == 0
     capsys.readouterr()
 
-    def no_embedding(texts: list[str]) -> None:
-        raise AssertionError(f"embedded at build time: {texts}")
-
-    text_vector_store.forget()
-    for encoder in default_encoders().values():
-        monkeypatch.setattr(encoder, "passages", no_embedding)
+    forbid_embedding(monkeypatch)
     assert main(["faq", "search", "粗大ごみを出したい", "--top", "1"]) == 0
     assert capsys.readouterr().out.startswith("101\t")
