@@ -115,9 +115,7 @@ class TextVectorStore:
         the knowledge already has the vectors in memory. A failed write only means another
         process embeds these texts again. A session bound to a connection (inside an outer
         transaction: a migration script, the tests) writes in a savepoint of its own instead."""
-        records = [
-            (k, encoder.name, encoder.dim, v.astype("<f4").tobytes()) for k, v in rows.items()
-        ]
+        records = _records(encoder, rows)
         bind = session.get_bind()
         if not isinstance(bind, Engine):
             with session.begin_nested():
@@ -158,14 +156,24 @@ def _write(bind: Engine, records: list[tuple[str, str, int, bytes]]) -> None:
                 time.sleep(0.5 * (attempt + 1))
 
 
-def _insert_missing(session: Session, records: list[tuple[str, str, int, bytes]]) -> None:
-    keys = [r[0] for r in records]
+def _records(encoder: Encoder, rows: dict[str, np.ndarray]) -> list[tuple[str, str, int, bytes]]:
+    """Rows of the table for vectors by key: (key, encoder, dim, float32 little-endian)."""
+    return [(k, encoder.name, encoder.dim, v.astype("<f4").tobytes()) for k, v in rows.items()]
+
+
+def _present_keys(session: Session, keys: Sequence[str]) -> set[str]:
+    """Which of `keys` the table holds, READ_CHUNK keys per query."""
     present: set[str] = set()
     for start in range(0, len(keys), READ_CHUNK):
         chunk = keys[start : start + READ_CHUNK]
         present.update(
             session.scalars(select(FaqTextVector.key).where(FaqTextVector.key.in_(chunk)))
         )
+    return present
+
+
+def _insert_missing(session: Session, records: list[tuple[str, str, int, bytes]]) -> None:
+    present = _present_keys(session, [r[0] for r in records])
     session.add_all(
         FaqTextVector(key=k, encoder=name, dim=dim, vector=blob)
         for k, name, dim, blob in records
@@ -188,24 +196,17 @@ def store_missing(
     transaction (embedded outside it, so no writer waits for the encoder; an interrupted run
     keeps what it stored). Returns (distinct texts, texts embedded now)."""
     by_key = {vector_key(encoder.name, t): t for t in dict.fromkeys(texts)}
-    keys = list(by_key)
-    present: set[str] = set()
     with unit_of_work(factory, write=False) as session:
-        for start in range(0, len(keys), READ_CHUNK):
-            part = keys[start : start + READ_CHUNK]
-            present.update(
-                session.scalars(select(FaqTextVector.key).where(FaqTextVector.key.in_(part)))
-            )
+        present = _present_keys(session, list(by_key))
     missing = [text for key, text in by_key.items() if key not in present]
     for start in range(0, len(missing), chunk):
         part = missing[start : start + chunk]
         vectors = encoder.passages(part)
-        records = [
-            (vector_key(encoder.name, t), encoder.name, encoder.dim, v.astype("<f4").tobytes())
-            for t, v in zip(part, vectors, strict=True)
-        ]
+        records = _records(
+            encoder, {vector_key(encoder.name, t): v for t, v in zip(part, vectors, strict=True)}
+        )
         with unit_of_work(factory) as session:
             _insert_missing(session, records)
         if progress is not None:
             progress(start + len(part), len(missing))
-    return len(keys), len(missing)
+    return len(by_key), len(missing)
