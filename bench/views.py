@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import copy
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 
 import numpy as np
@@ -26,9 +27,10 @@ from api.faq.knowledge import KnowledgeCache
 from api.faq.models import FaqEntry
 from api.faq.search import analyzer
 from api.faq.search.documents import FaqDocument, SearchHit
-from api.faq.search.encoders import clear_query_memos, default_encoders
+from api.faq.search.encoders import E5Encoder, clear_query_memos, default_encoders, get_encoder
 from api.faq.search.index import FaqIndex
 from api.faq.search.meaning import MeaningView
+from api.faq.search.spare_cores import QueryThreads, usable_cores
 from api.faq.text_vectors import text_vector_store
 
 Ranker = Callable[[str, int], list[SearchHit]]
@@ -150,3 +152,19 @@ def fresh_queries() -> None:
     embedding and tokenizing (each pass over the same questions pays what a new one does)."""
     clear_query_memos()
     analyzer._tokenize_cached.cache_clear()
+
+
+@contextmanager
+def one_query_thread() -> Iterator[None]:
+    """The search as before a query could take a second core: e5 embeds on one thread (the
+    baseline of the latency figures, in the same run)."""
+    e5 = get_encoder("e5")
+    if not isinstance(e5, E5Encoder):
+        yield
+        return
+    held = e5._query_threads
+    e5._query_threads = QueryThreads(1, usable_cores())
+    try:
+        yield
+    finally:
+        e5._query_threads = held

