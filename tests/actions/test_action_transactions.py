@@ -1,0 +1,165 @@
+"""On SQLite an action begins as a read (actions/server.py `read_mostly`): its search runs while
+another connection holds the write lock, what it records lands exactly once, and learning lets
+a refused upgrade through so that the action runs again as a write."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from actions import faq as actions_faq
+from api.core.db import build_engine, get_session_factory, read_mostly, unit_of_work
+from api.core.migrate import upgrade_database
+from api.departments.models import Department
+from api.departments.service import upsert_departments
+from api.faq.knowledge import knowledge_cache
+from api.faq.learning_chat import learn_helpful
+from api.faq.learning_models import PhrasingConfirmation
+from api.faq.service import upsert_faq
+from api.feedback.models import AnswerFeedback, BotAnswer
+from tests.actions.payloads import action_call, user_event
+from tests.api.conftest import demo_departments, demo_faq
+
+
+@pytest.fixture
+def factory(tmp_path: Path) -> Iterator[sessionmaker[Session]]:
+    url = f"sqlite:///{tmp_path / 'actions.db'}"
+    upgrade_database(url)
+    engine = build_engine(url)
+    made = sessionmaker(bind=engine, expire_on_commit=False)
+    with unit_of_work(made) as session:
+        upsert_departments(session, demo_departments())
+        upsert_faq(session, demo_faq())
+    knowledge_cache.clear()
+    yield made
+    knowledge_cache.clear()
+    engine.dispose()
+
+
+@pytest.fixture
+def client(factory: sessionmaker[Session]) -> TestClient:
+    from api.main import create_app
+
+    app = create_app()
+    app.dependency_overrides[get_session_factory] = lambda: factory
+    app.state.session_factory = lambda: factory
+    return TestClient(app, raise_server_exceptions=False)
+
+
+def _answer(client: TestClient, question: str, sender: str = "web:tx") -> dict:
+    call = action_call("action_answer_faq", sender, events=[user_event(question)])
+    response = client.post("/webhook", json=call)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def _recorded(factory: sessionmaker[Session], sender: str) -> int:
+    with unit_of_work(factory, write=False) as session:
+        return session.scalar(select(func.count()).where(BotAnswer.sender_id == sender)) or 0
+
+
+def test_an_action_searches_while_another_connection_holds_the_write_lock(
+    client: TestClient, factory: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _answer(client, "粗大ごみの出し方を教えて", sender="web:warm")  # the knowledge is built
+    searching = threading.Event()
+    decide = actions_faq.decide
+
+    def watched(*args, **kwargs):  # type: ignore[no-untyped-def]
+        searching.set()
+        return decide(*args, **kwargs)
+
+    monkeypatch.setattr("actions.faq.decide", watched)
+    answered: list[dict] = []
+    with unit_of_work(factory) as writer:  # a staff edit holding SQLite's write lock
+        writer.get(Department, "roads").name = "道路課（改称中）"
+        writer.flush()
+        action = threading.Thread(
+            target=lambda: answered.append(_answer(client, "粗大ごみの出し方を教えて"))
+        )
+        action.start()
+        # begun as a write, the action would wait here for the lock (the busy timeout)
+        assert searching.wait(10), "the action waited for the write lock before searching"
+        assert not answered  # its record waits for the lock: the action has not finished
+    action.join(30)
+    assert answered and "粗大ごみは事前申込制です" in answered[0]["responses"][0]["text"]
+    assert _recorded(factory, "web:tx") == 1  # refused once, run again as a write: one row
+
+
+def test_a_helpful_tap_under_contention_is_learned_not_lost(
+    client: TestClient, factory: sessionmaker[Session]
+) -> None:
+    """役に立った while a staff edit holds the write lock: the refused upgrade inside learning
+    reaches read_mostly (learning does not swallow it as its own failure), the action runs
+    again as a write, and the feedback and the confirmation land once each."""
+    question = "古いソファを捨てたいときは"
+    slots = {"last_faq_id": "F1", "last_question": question}
+
+    def tap(sender: str) -> dict:
+        events = [user_event(question), user_event("/feedback_helpful", "feedback_helpful")]
+        return action_call("action_record_feedback", sender, events=events, slots=slots)
+
+    # without contention, the tap confirms the question as a phrasing of F1
+    assert client.post("/webhook", json=tap("web:calm")).status_code == 200
+    assert _confirmations(factory) == 1
+    call = tap("web:tap")
+    done: list[int] = []
+    with unit_of_work(factory) as writer:
+        writer.get(Department, "roads").name = "道路課（改称中）"
+        writer.flush()
+        action = threading.Thread(
+            target=lambda: done.append(client.post("/webhook", json=call).status_code)
+        )
+        action.start()
+        action.join(0.5)  # it reads meanwhile; its writes wait for this commit
+    action.join(30)
+    assert done == [200]
+    with unit_of_work(factory, write=False) as session:
+        feedback = session.scalars(
+            select(AnswerFeedback).where(AnswerFeedback.sender_id == "web:tap")
+        )
+        assert [f.helpful for f in feedback] == [True]
+    assert _confirmations(factory) == 2  # this conversation's, next to the calm one's
+
+
+def _confirmations(factory: sessionmaker[Session]) -> int:
+    with unit_of_work(factory, write=False) as session:
+        return session.scalar(select(func.count()).select_from(PhrasingConfirmation)) or 0
+
+
+def test_learning_lets_a_refused_upgrade_through_to_read_mostly(
+    factory: sessionmaker[Session],
+) -> None:
+    """When learning's savepoint makes a read_mostly block's first write and SQLite refuses
+    it, learning must not swallow that as its own failure: the block would commit without the
+    confirmation. Raised instead, read_mostly runs the block again as a write."""
+    with unit_of_work(factory, write=False) as session:
+        index = knowledge_cache.get(session).index
+    tries: list[int] = []
+
+    def tap(session: Session) -> None:
+        tries.append(1)
+        learn_helpful(
+            session,
+            index,
+            faq_id="F1",
+            question="古いソファを捨てたいときは",
+            question_key=None,
+            sender_id="web:direct",
+        )
+
+    with unit_of_work(factory) as writer:
+        writer.get(Department, "roads").name = "道路課（改称中）"
+        writer.flush()
+        worker = threading.Thread(target=read_mostly, args=(factory, tap))
+        worker.start()
+        worker.join(0.5)
+    worker.join(30)
+    assert len(tries) == 2  # refused as a read, then run as a write
+    assert _confirmations(factory) == 1
