@@ -13,12 +13,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 # Importing the handler modules registers their actions.
 from actions import asks, cases, faq, forms, language, messages  # noqa: F401
+from actions.prepare import prepare
 from actions.protocol import ActionCall, ActionResult, text
 from actions.registry import ActionContext, registry
 from actions.tracker import Tracker
 from api.conversation.language import language_of
 from api.core.config import Settings, get_settings
-from api.core.db import get_session_factory, read_mostly, unit_of_work
+from api.core.db import get_session_factory, unit_of_work
 from api.core.errors import UnauthorizedError
 
 logger = logging.getLogger(__name__)
@@ -51,16 +52,10 @@ def run_action(
             status_code=404,
         )
     tracker = Tracker(call.sender_id, call.tracker)
-
-    def act(session: Session) -> ActionResult:
-        return handler(ActionContext(tracker=tracker, session=session))
-
+    prepare(factory, call.next_action, tracker)
     try:
-        # Begun as a read: the search, the sentence vectors and the entity recognition (tens of
-        # ms) run without SQLite's write lock, beside other actions and the chat's reads. An
-        # action that then writes (an answer recorded, a case opened) and is refused the
-        # upgrade runs again as a write; its search and entities are memoised by then.
-        return read_mostly(factory, act)
+        with unit_of_work(factory) as session:
+            return handler(ActionContext(tracker=tracker, session=session))
     except Exception:
         # The citizen gets an apology and a way forward; the details go to the log only
         # (the traceback carries no message text: handlers never put citizen text in errors).

@@ -1,19 +1,19 @@
-"""On SQLite an action begins as a read (actions/server.py `read_mostly`): its search runs while
-another connection holds the write lock, what it records lands exactly once, and learning lets
-a refused upgrade through so that the action runs again as a write."""
+"""An action searches the citizen's words before its write transaction (actions/prepare.py), so
+the search runs while another connection holds SQLite's write lock and the action's record then
+lands once; learning lets SQLite's refusal of a write through to `read_mostly`."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from actions import faq as actions_faq
 from api.core.db import build_engine, get_session_factory, read_mostly, unit_of_work
 from api.core.migrate import upgrade_database
 from api.departments.models import Department
@@ -21,8 +21,9 @@ from api.departments.service import upsert_departments
 from api.faq.knowledge import knowledge_cache
 from api.faq.learning_chat import learn_helpful
 from api.faq.learning_models import PhrasingConfirmation
+from api.faq.search.encoders import get_encoder
 from api.faq.service import upsert_faq
-from api.feedback.models import AnswerFeedback, BotAnswer
+from api.feedback.models import BotAnswer
 from tests.actions.payloads import action_call, user_event
 from tests.api.conftest import demo_departments, demo_faq
 
@@ -64,18 +65,20 @@ def _recorded(factory: sessionmaker[Session], sender: str) -> int:
         return session.scalar(select(func.count()).where(BotAnswer.sender_id == sender)) or 0
 
 
-def test_an_action_searches_while_another_connection_holds_the_write_lock(
+def test_an_action_searches_before_it_takes_the_write_lock(
     client: TestClient, factory: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _answer(client, "粗大ごみの出し方を教えて", sender="web:warm")  # the knowledge is built
     searching = threading.Event()
-    decide = actions_faq.decide
+    e5 = get_encoder("e5")
+    assert e5 is not None
+    embed = e5.queries
 
-    def watched(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def watched(texts: Sequence[str]) -> np.ndarray:  # the question's sentence vector
         searching.set()
-        return decide(*args, **kwargs)
+        return embed(texts)
 
-    monkeypatch.setattr("actions.faq.decide", watched)
+    monkeypatch.setattr(e5, "queries", watched)
     answered: list[dict] = []
     with unit_of_work(factory) as writer:  # a staff edit holding SQLite's write lock
         writer.get(Department, "roads").name = "道路課（改称中）"
@@ -84,48 +87,23 @@ def test_an_action_searches_while_another_connection_holds_the_write_lock(
             target=lambda: answered.append(_answer(client, "粗大ごみの出し方を教えて"))
         )
         action.start()
-        # begun as a write, the action would wait here for the lock (the busy timeout)
+        # searching inside its transaction, the action would wait here for the lock
         assert searching.wait(10), "the action waited for the write lock before searching"
         assert not answered  # its record waits for the lock: the action has not finished
     action.join(30)
     assert answered and "粗大ごみは事前申込制です" in answered[0]["responses"][0]["text"]
-    assert _recorded(factory, "web:tx") == 1  # refused once, run again as a write: one row
+    assert _recorded(factory, "web:tx") == 1
 
 
-def test_a_helpful_tap_under_contention_is_learned_not_lost(
-    client: TestClient, factory: sessionmaker[Session]
+def test_an_action_whose_preparation_fails_still_answers(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """役に立った while a staff edit holds the write lock: the refused upgrade inside learning
-    reaches read_mostly (learning does not swallow it as its own failure), the action runs
-    again as a write, and the feedback and the confirmation land once each."""
-    question = "古いソファを捨てたいときは"
-    slots = {"last_faq_id": "F1", "last_question": question}
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("engine failed")
 
-    def tap(sender: str) -> dict:
-        events = [user_event(question), user_event("/feedback_helpful", "feedback_helpful")]
-        return action_call("action_record_feedback", sender, events=events, slots=slots)
-
-    # without contention, the tap confirms the question as a phrasing of F1
-    assert client.post("/webhook", json=tap("web:calm")).status_code == 200
-    assert _confirmations(factory) == 1
-    call = tap("web:tap")
-    done: list[int] = []
-    with unit_of_work(factory) as writer:
-        writer.get(Department, "roads").name = "道路課（改称中）"
-        writer.flush()
-        action = threading.Thread(
-            target=lambda: done.append(client.post("/webhook", json=call).status_code)
-        )
-        action.start()
-        action.join(0.5)  # it reads meanwhile; its writes wait for this commit
-    action.join(30)
-    assert done == [200]
-    with unit_of_work(factory, write=False) as session:
-        feedback = session.scalars(
-            select(AnswerFeedback).where(AnswerFeedback.sender_id == "web:tap")
-        )
-        assert [f.helpful for f in feedback] == [True]
-    assert _confirmations(factory) == 2  # this conversation's, next to the calm one's
+    monkeypatch.setattr("actions.prepare.decide", broken)
+    answered = _answer(client, "粗大ごみの出し方を教えて", sender="web:prep")
+    assert "粗大ごみは事前申込制です" in answered["responses"][0]["text"]
 
 
 def _confirmations(factory: sessionmaker[Session]) -> int:

@@ -1,0 +1,51 @@
+"""The slow, memoised work on the citizen's words, done before an action's transaction.
+
+An action runs in one write unit of work (on SQLite: BEGIN IMMEDIATE, the database's one write
+lock). Searching the FAQ (a query's sentence vectors: tens of ms) and finding the message's
+entities (the NER pipeline) inside it would hold that lock while they run, so that every other
+action, and every write of the API, waits for them. Both are memoised (the query vectors and
+tokens per encoder and analyzer, the entities per text): done here first, the action repeats
+them in a few milliseconds under the lock.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from actions.tracker import Tracker
+from api.core.db import unit_of_work
+from api.faq.knowledge import knowledge_cache
+from api.faq.search import decide
+from api.faq.search.spare_cores import usable_cores
+from api.nlp.entities import extract
+
+logger = logging.getLogger(__name__)
+
+# The actions that search the FAQ with the latest message (the form steps read theirs as
+# answers first: searching each of them would cost the sentence vectors for nothing).
+SEARCHING_ACTIONS = frozenset({"action_answer_faq"})
+# Searches run at once, one per core: a search is CPU work (the sentence vectors on the
+# process's one query-embedding thread, the words under the GIL); more at a time only contend.
+_searching = threading.BoundedSemaphore(usable_cores())
+
+
+def prepare(factory: sessionmaker[Session], action: str, tracker: Tracker) -> None:
+    """Finds the latest message's entities (every message's are needed: the log line is
+    masked), and searches it for the actions that will, when it is the citizen's words (a
+    button's payload, "/intent{…}", is not). Never fails the action: the action does the work
+    itself then."""
+    text = tracker.latest_text
+    if not text or text.startswith("/"):
+        return
+    try:
+        extract(text)
+        if action in SEARCHING_ACTIONS:
+            with unit_of_work(factory, write=False) as session:  # a read: waits for no writer
+                index = knowledge_cache.get(session).index
+            with _searching:
+                decide(index, text)
+    except Exception:
+        logger.exception("preparing the action for sender %s failed", tracker.sender_id)
