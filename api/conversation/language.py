@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from api.conversation.models import ConversationLanguage
@@ -31,12 +32,24 @@ def remember(session: Session, sender_id: str, language: str | None) -> str | No
     return _keep(session, sender_id, session.get(ConversationLanguage, sender_id), language)
 
 
-def follow(session: Session, sender_id: str, message: str, detected: str | None) -> str | None:
-    """The conversation's language after the citizen's `message` (`detected`: its language, or
-    None), kept when the message switches it (`heard`): the conversation's row is read once."""
-    row = session.get(ConversationLanguage, sender_id)
-    switched = heard(None if row is None else row.language, message, detected)
-    return _keep(session, sender_id, row, switched)
+def follow(
+    session: Session, sender_id: str, current: str | None, message: str, detected: str | None
+) -> str | None:
+    """The conversation's language after the citizen's `message` (`current`: the language kept
+    so far, already read; `detected`: the message's, or None), kept when the message switches
+    it (`heard`), without reading the row again."""
+    switched = heard(current, message, detected)
+    if switched is None or switched == current:
+        return current
+    if current is None:
+        session.add(ConversationLanguage(sender_id=sender_id, language=switched))
+    else:
+        session.execute(
+            update(ConversationLanguage)
+            .where(ConversationLanguage.sender_id == sender_id)
+            .values(language=switched, updated_at=utcnow())
+        )
+    return switched
 
 
 def _keep(

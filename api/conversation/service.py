@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.conversation import language as conversation_language
 from api.conversation.rasa_client import RasaClient, RasaUnavailableError
 from api.conversation.schemas import ChatButton, ChatMessage
+from api.conversation.state import read_state
 from api.core.db import read_mostly
 from api.core.errors import AppError
 from api.core.types import utcnow
@@ -21,6 +22,7 @@ from api.i18n import translate
 from api.nlp import mask
 from api.nlp.language import detect
 from api.survey import service as survey
+from api.survey.payload import is_survey_payload
 
 logger = logging.getLogger(__name__)
 
@@ -92,16 +94,22 @@ class ConversationService:
         def before_bot(session: Session) -> tuple[list[ChatMessage] | None, str | None]:
             if check is not None:
                 check(session)
-            language = conversation_language.follow(session, sender, message, detected)
-            answer = survey.handle_message(session, sender, message, utcnow())
-            if answer is None:
+            state = read_state(session, sender)
+            language = conversation_language.follow(
+                session, sender, state.language, message, detected
+            )
+            answer = None
+            if state.survey_open or is_survey_payload(message):
+                answer = survey.handle_message(session, sender, message, utcnow())
+            if answer is None and state.handoff_live:
                 said = route_to_case(session, sender, message)
                 if said is not None:  # a person is talking with the citizen: the bot is silent
                     answer = [ChatMessage(text=line) for line in said]
             return answer, language
 
-        # Most messages only read here (the token, the language, no survey, no handoff): as a
-        # read it does not queue behind the actions' writes on SQLite.
+        # Most messages only read here, in two queries (the token; the language, and that no
+        # survey and no handoff is live): as a read it does not queue behind the actions'
+        # writes on SQLite.
         return read_mostly(self._session_factory(), before_bot)
 
     async def active_form(self, sender: str) -> str | None:

@@ -21,6 +21,10 @@ class SurveyStep(str, enum.Enum):
     expired = "expired"  # no answer within the survey's lifetime
 
 
+# The steps at which a survey still takes the citizen's answers.
+OPEN_STEPS = (SurveyStep.bot, SurveyStep.staff, SurveyStep.comment)
+
+
 class CaseSurvey(Base):
     """The satisfaction survey sent once when a case is resolved (1–5 for the bot, 1–5 for
     staff, an optional comment). At most one per case."""

@@ -22,7 +22,7 @@ from api.conversation.language import citizen_language
 from api.conversation.schemas import ChatMessage
 from api.nlp import mask
 from api.survey import messages, payload
-from api.survey.models import CaseSurvey, SurveyStep
+from api.survey.models import OPEN_STEPS, CaseSurvey, SurveyStep
 from api.survey.payload import MalformedPayloadError, SurveyPayload
 
 # A survey left unanswered this long (since it was asked or last answered) is expired: it no
@@ -30,7 +30,7 @@ from api.survey.payload import MalformedPayloadError, SurveyPayload
 SURVEY_LIFETIME = timedelta(days=14)
 CITIZEN = "citizen"
 
-_OPEN = (SurveyStep.bot, SurveyStep.staff, SurveyStep.comment)
+_OPEN = OPEN_STEPS
 _FINISHED = (SurveyStep.done, SurveyStep.declined)
 _ORDER = {SurveyStep.bot: 0, SurveyStep.staff: 1, SurveyStep.comment: 2}
 

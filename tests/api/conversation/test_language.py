@@ -114,16 +114,13 @@ def test_a_case_opened_in_easy_japanese_tells_staff_so(
     assert case.language == detail["language"] == EASY_JAPANESE
 
 
-def _reads_of_the_language(session_factory: sessionmaker[Session], run: Any) -> int:
-    """How many statements read conversation_languages while `run()` runs."""
+def _reads(session_factory: sessionmaker[Session], run: Any) -> list[str]:
+    """The statements that read (SELECT) while `run()` runs."""
     connection = session_factory.kw["bind"]
     reads: list[str] = []
 
     def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if (
-            statement.lstrip().upper().startswith("SELECT")
-            and "conversation_languages" in statement
-        ):
+        if statement.lstrip().upper().startswith("SELECT"):
             reads.append(statement)
 
     event.listen(connection, "before_cursor_execute", count)
@@ -131,7 +128,12 @@ def _reads_of_the_language(session_factory: sessionmaker[Session], run: Any) -> 
         run()
     finally:
         event.remove(connection, "before_cursor_execute", count)
-    return len(reads)
+    return reads
+
+
+def _reads_of_the_language(session_factory: sessionmaker[Session], run: Any) -> int:
+    """How many statements read conversation_languages while `run()` runs."""
+    return sum("conversation_languages" in r for r in _reads(session_factory, run))
 
 
 @pytest.mark.parametrize(
@@ -148,3 +150,16 @@ def test_a_message_reads_the_conversations_language_once(
     assert _reads_of_the_language(session_factory, lambda: _say(conversation, "Hello there")) == 1
     assert _reads_of_the_language(session_factory, lambda: _say(conversation, message)) == 1
     assert _language(session_factory) == language
+
+
+def test_a_message_with_no_survey_and_no_handoff_costs_one_read(
+    conversation: ConversationService, session_factory: sessionmaker[Session]
+) -> None:
+    """The language, and that no survey and no handoff may answer instead of the bot: one
+    statement before the bot, whether the language is kept or switched."""
+    _say(conversation, "こんにちは")
+    for message in ("粗大ごみの出し方を教えて", "How do I get a residence certificate?"):
+        [read] = _reads(session_factory, lambda m=message: _say(conversation, m))
+        tables = ("conversation_languages", "case_surveys", "handoffs")
+        assert all(table in read for table in tables)
+    assert _language(session_factory) == "en"
