@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.conversation.models import ConversationLanguage
@@ -42,13 +43,17 @@ def follow(
     if switched is None or switched == current:
         return current
     if current is None:
-        session.add(ConversationLanguage(sender_id=sender_id, language=switched))
-    else:
-        session.execute(
-            update(ConversationLanguage)
-            .where(ConversationLanguage.sender_id == sender_id)
-            .values(language=switched, updated_at=utcnow())
-        )
+        try:
+            with session.begin_nested():  # two first messages at once: the second updates
+                session.add(ConversationLanguage(sender_id=sender_id, language=switched))
+            return switched
+        except IntegrityError:
+            pass
+    session.execute(
+        update(ConversationLanguage)
+        .where(ConversationLanguage.sender_id == sender_id)
+        .values(language=switched, updated_at=utcnow())
+    )
     return switched
 
 

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.conversation.language import language_of, remember
+from api.conversation.language import follow, language_of, remember
 from api.conversation.service import ConversationService
 from api.i18n import EASY_JAPANESE
 from tests.api.channels.conftest import open_road_report
@@ -162,4 +162,18 @@ def test_a_message_with_no_survey_and_no_handoff_costs_one_read(
         [read] = _reads(session_factory, lambda m=message: _say(conversation, m))
         tables = ("conversation_languages", "case_surveys", "handoffs")
         assert all(table in read for table in tables)
+    assert _language(session_factory) == "en"
+
+
+def test_two_first_messages_at_once_keep_one_language_row(
+    session_factory: sessionmaker[Session],
+) -> None:
+    """The first message read no language; another first message kept one meanwhile: the
+    language is updated, not inserted twice (no error for the citizen)."""
+    with session_factory() as session:
+        seen = language_of(session, SENDER)  # the state this message read: none yet
+        with session_factory.begin() as other:  # the other message commits first
+            remember(other, SENDER, "ja")
+        assert follow(session, SENDER, seen, "Where is city hall?", "en") == "en"
+        session.commit()
     assert _language(session_factory) == "en"
