@@ -14,29 +14,21 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.core.db import build_engine, get_session_factory, read_mostly, unit_of_work
-from api.core.migrate import upgrade_database
+from api.core.db import get_session_factory, read_mostly, unit_of_work
 from api.departments.models import Department
-from api.departments.service import upsert_departments
 from api.faq.knowledge import knowledge_cache
 from api.faq.learning_chat import learn_helpful
 from api.faq.learning_models import PhrasingConfirmation
 from api.faq.search.encoders import get_encoder
-from api.faq.service import upsert_faq
 from api.feedback.models import BotAnswer
 from tests.actions.payloads import action_call, user_event
-from tests.api.conftest import demo_departments, demo_faq
+from tests.api.conftest import demo_database
 
 
 @pytest.fixture
 def factory(tmp_path: Path) -> Iterator[sessionmaker[Session]]:
-    url = f"sqlite:///{tmp_path / 'actions.db'}"
-    upgrade_database(url)
-    engine = build_engine(url)
+    engine = demo_database(f"sqlite:///{tmp_path / 'actions.db'}")  # its write lock is tested
     made = sessionmaker(bind=engine, expire_on_commit=False)
-    with unit_of_work(made) as session:
-        upsert_departments(session, demo_departments())
-        upsert_faq(session, demo_faq())
     knowledge_cache.clear()
     yield made
     knowledge_cache.clear()

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.core.db import build_engine, get_session_factory
+from api.core.db import build_engine, get_session_factory, unit_of_work
 from api.core.migrate import upgrade_database
 from api.departments.schemas import DepartmentIn
 from api.departments.service import upsert_departments
@@ -144,3 +144,14 @@ def client(session_factory: sessionmaker[Session]) -> Iterator[TestClient]:
 @pytest.fixture
 def auth() -> dict[str, str]:
     return {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+
+
+def demo_database(url: str) -> Engine:
+    """A database of its own at `url`, migrated and holding the demo departments and FAQ: for
+    tests of concurrency, which need real connections rather than the shared one above."""
+    upgrade_database(url)
+    engine = build_engine(url)
+    with unit_of_work(sessionmaker(bind=engine)) as session:
+        upsert_departments(session, demo_departments())
+        upsert_faq(session, demo_faq())
+    return engine

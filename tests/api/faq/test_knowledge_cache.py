@@ -12,14 +12,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.core.db import build_engine, get_session_factory, unit_of_work
-from api.core.migrate import upgrade_database
-from api.departments.service import upsert_departments
+from api.core.db import get_session_factory, unit_of_work
 from api.faq import knowledge as knowledge_module
 from api.faq.knowledge import KnowledgeCache, knowledge_cache
 from api.faq.models import FaqEntry
-from api.faq.service import upsert_faq
-from tests.api.conftest import demo_departments, demo_faq
+from tests.api.conftest import demo_database
 from tests.conftest import ADMIN_TOKEN
 
 NEW_ANSWER = "粗大ごみは新しい受付センターで申し込んでください。"
@@ -28,11 +25,7 @@ AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 @pytest.fixture
 def engine(fresh_database_url: str) -> Iterator[Engine]:
-    upgrade_database(fresh_database_url)
-    engine = build_engine(fresh_database_url)
-    with unit_of_work(sessionmaker(bind=engine)) as session:
-        upsert_departments(session, demo_departments())
-        upsert_faq(session, demo_faq())
+    engine = demo_database(fresh_database_url)
     knowledge_cache.clear()
     yield engine
     knowledge_cache.clear()

@@ -9,26 +9,19 @@ import threading
 from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
-from api.core.db import build_engine, unit_of_work
-from api.core.migrate import upgrade_database
-from api.departments.service import upsert_departments
+from api.core.db import unit_of_work
 from api.faq import learning
 from api.faq.knowledge import KnowledgeCache
 from api.faq.learning_models import LearnedPhrasing, PhrasingConfirmation, PhrasingSource
-from api.faq.service import upsert_faq
-from tests.api.conftest import demo_departments, demo_faq
+from tests.api.conftest import demo_database
 
 QUESTION = "夜道が暗くて危ない"
 SENDERS = [f"web:concurrent-{n}" for n in range(4)]
 
 
 def test_simultaneous_confirmations_count_once_each(fresh_database_url: str) -> None:
-    upgrade_database(fresh_database_url)
-    engine = build_engine(fresh_database_url)
+    engine = demo_database(fresh_database_url)
     factory = sessionmaker(bind=engine, expire_on_commit=False)
-    with unit_of_work(factory) as session:
-        upsert_departments(session, demo_departments())
-        upsert_faq(session, demo_faq())
     with unit_of_work(factory) as session:
         index = KnowledgeCache().get(session).index
 
