@@ -619,7 +619,8 @@ def format_lines(result: dict[str, object]) -> list[str]:
     if "build_stored_s" in ours:
         lines.append(
             f"{'build s, vectors stored':<22}{ours['build_stored_s']:>12.2f}  (a restart: every "
-            f"vector read from the database); after one edit {ours['rebuild_after_edit_s']:.2f} s"
+            f"vector read from the database); after one edit "
+            f"{ours['rebuild_after_edit_s']:.2f} s (until the edit answers)"
         )
     if "encoders_load_s" in ours:
         lines.append(
