@@ -30,7 +30,7 @@ def heard(current: str | None, message: str, detected: str | None) -> str | None
 def remember(session: Session, sender_id: str, language: str | None) -> str | None:
     """Keeps `language` as the conversation's (None: the message told nothing, the previous
     language stays). Returns the conversation's language after the message."""
-    return _keep(session, sender_id, session.get(ConversationLanguage, sender_id), language)
+    return _keep(session, sender_id, language_of(session, sender_id), language)
 
 
 def follow(
@@ -39,34 +39,28 @@ def follow(
     """The conversation's language after the citizen's `message` (`current`: the language kept
     so far, already read; `detected`: the message's, or None), kept when the message switches
     it (`heard`), without reading the row again."""
-    switched = heard(current, message, detected)
-    if switched is None or switched == current:
+    return _keep(session, sender_id, current, heard(current, message, detected))
+
+
+def _keep(
+    session: Session, sender_id: str, current: str | None, language: str | None
+) -> str | None:
+    """Keeps `language` when it differs from `current`, the conversation's language as read
+    (None: none yet); `language` None keeps `current`. Returns the language after."""
+    if language is None or language == current:
         return current
     if current is None:
         try:
             with session.begin_nested():  # two first messages at once: the second updates
-                session.add(ConversationLanguage(sender_id=sender_id, language=switched))
-            return switched
+                session.add(ConversationLanguage(sender_id=sender_id, language=language))
+            return language
         except IntegrityError:
             pass
     session.execute(
         update(ConversationLanguage)
         .where(ConversationLanguage.sender_id == sender_id)
-        .values(language=switched, updated_at=utcnow())
+        .values(language=language, updated_at=utcnow())
     )
-    return switched
-
-
-def _keep(
-    session: Session, sender_id: str, row: ConversationLanguage | None, language: str | None
-) -> str | None:
-    if language is None:
-        return None if row is None else row.language
-    if row is None:
-        session.add(ConversationLanguage(sender_id=sender_id, language=language))
-    elif row.language != language:
-        row.language = language
-        row.updated_at = utcnow()
     return language
 
 
