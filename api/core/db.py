@@ -124,11 +124,10 @@ def unit_of_work(
 T = TypeVar("T")
 
 
-def write_refused(error: BaseException) -> bool:
+def _write_refused(error: OperationalError) -> bool:
     """SQLite would not turn a read transaction into a write: another writer holds the lock or
-    committed since this transaction first read (it does not wait then, to avoid deadlock).
-    Code that catches errors inside `read_mostly` work must let this one through."""
-    return isinstance(error, OperationalError) and "database is locked" in str(error.orig)
+    committed since this transaction first read (it does not wait then, to avoid deadlock)."""
+    return "database is locked" in str(error.orig)
 
 
 def read_mostly(factory: sessionmaker[Session], work: Callable[[Session], T]) -> T:
@@ -140,7 +139,7 @@ def read_mostly(factory: sessionmaker[Session], work: Callable[[Session], T]) ->
         with unit_of_work(factory, write=False) as session:
             return work(session)
     except OperationalError as error:
-        if not write_refused(error):
+        if not _write_refused(error):
             raise
     with unit_of_work(factory) as session:
         return work(session)

@@ -10,7 +10,6 @@ import logging
 from sqlalchemy.orm import Session
 
 from api.core.config import get_settings
-from api.core.db import write_refused
 from api.faq import learning
 from api.faq.learning_models import PhrasingSource
 from api.faq.search import FaqIndex, decide
@@ -63,9 +62,7 @@ def unlearn_unhelpful(session: Session, *, faq_id: str, sender_id: str) -> None:
                 sender_id=sender_id,
                 min_conversations=get_settings().learn_min_conversations,
             )
-    except Exception as exc:
-        if write_refused(exc):  # the action runs again as a write (read_mostly)
-            raise
+    except Exception:
         logger.exception("withdrawing learned phrasings of FAQ %s failed", faq_id)
 
 
@@ -93,7 +90,5 @@ def _confirm(
                 source=source,
                 min_conversations=get_settings().learn_min_conversations,
             )
-    except Exception as exc:
-        if write_refused(exc):  # the action runs again as a write (read_mostly)
-            raise
+    except Exception:
         logger.exception("learning a phrasing of FAQ %s failed", faq_id)

@@ -1,6 +1,6 @@
 """An action searches the citizen's words before its write transaction (actions/prepare.py), so
 the search runs while another connection holds SQLite's write lock and the action's record then
-lands once; learning lets SQLite's refusal of a write through to `read_mostly`."""
+lands once."""
 
 from __future__ import annotations
 
@@ -14,11 +14,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.core.db import get_session_factory, read_mostly, unit_of_work
+from api.core.db import get_session_factory, unit_of_work
 from api.departments.models import Department
 from api.faq.knowledge import knowledge_cache
-from api.faq.learning_chat import learn_helpful
-from api.faq.learning_models import PhrasingConfirmation
 from api.faq.search.encoders import get_encoder
 from api.feedback.models import BotAnswer
 from tests.actions.payloads import action_call, user_event
@@ -96,40 +94,3 @@ def test_an_action_whose_preparation_fails_still_answers(
     monkeypatch.setattr("actions.prepare.decide", broken)
     answered = _answer(client, "粗大ごみの出し方を教えて", sender="web:prep")
     assert "粗大ごみは事前申込制です" in answered["responses"][0]["text"]
-
-
-def _confirmations(factory: sessionmaker[Session]) -> int:
-    with unit_of_work(factory, write=False) as session:
-        return session.scalar(select(func.count()).select_from(PhrasingConfirmation)) or 0
-
-
-def test_learning_lets_a_refused_upgrade_through_to_read_mostly(
-    factory: sessionmaker[Session],
-) -> None:
-    """When learning's savepoint makes a read_mostly block's first write and SQLite refuses
-    it, learning must not swallow that as its own failure: the block would commit without the
-    confirmation. Raised instead, read_mostly runs the block again as a write."""
-    with unit_of_work(factory, write=False) as session:
-        index = knowledge_cache.get(session).index
-    tries: list[int] = []
-
-    def tap(session: Session) -> None:
-        tries.append(1)
-        learn_helpful(
-            session,
-            index,
-            faq_id="F1",
-            question="古いソファを捨てたいときは",
-            question_key=None,
-            sender_id="web:direct",
-        )
-
-    with unit_of_work(factory) as writer:
-        writer.get(Department, "roads").name = "道路課（改称中）"
-        writer.flush()
-        worker = threading.Thread(target=read_mostly, args=(factory, tap))
-        worker.start()
-        worker.join(0.5)
-    worker.join(30)
-    assert len(tries) == 2  # refused as a read, then run as a write
-    assert _confirmations(factory) == 1
