@@ -20,7 +20,8 @@ from api.core.db import unit_of_work
 from api.faq.knowledge import knowledge_cache
 from api.faq.search import decide
 from api.faq.search.spare_cores import usable_cores
-from api.nlp.entities import extract
+from api.nlp.carried import carried
+from api.nlp.entities import extract, remember
 
 logger = logging.getLogger(__name__)
 
@@ -32,16 +33,22 @@ SEARCHING_ACTIONS = frozenset({"action_answer_faq"})
 _searching = threading.BoundedSemaphore(usable_cores())
 
 
-def prepare(factory: sessionmaker[Session], action: str, tracker: Tracker) -> None:
-    """Finds the latest message's entities (every message's are needed: the log line is
-    masked), and searches it for the actions that will, when it is the citizen's words (a
-    button's payload, "/intent{…}", is not). Never fails the action: the action does the work
-    itself then."""
+def prepare(
+    factory: sessionmaker[Session], action: str, tracker: Tracker, seal_secret: str
+) -> None:
+    """Finds the latest message's entities (taken from the message when the API sealed them
+    there, `api.nlp.carried`), and searches it for the actions that will, when it is the
+    citizen's words (a button's payload, "/intent{…}", is not). Never fails the action: the
+    action does the work itself then."""
     text = tracker.latest_text
     if not text or text.startswith("/"):
         return
     try:
-        extract(text)
+        entities = carried(seal_secret, text, tracker.latest_message.get("metadata"))
+        if entities is not None:
+            remember(text, entities)
+        else:
+            extract(text)
         if action in SEARCHING_ACTIONS:
             with unit_of_work(factory, write=False) as session:  # a read: waits for no writer
                 index = knowledge_cache.get(session).index

@@ -52,7 +52,7 @@ def run_action(
             status_code=404,
         )
     tracker = Tracker(call.sender_id, call.tracker)
-    prepare(factory, call.next_action, tracker)
+    prepare(factory, call.next_action, tracker, settings.admin_token.get_secret_value())
     try:
         with unit_of_work(factory) as session:
             return handler(ActionContext(tracker=tracker, session=session))

@@ -101,7 +101,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Tests replace app.state.session_factory; services read it when they need a session.
     app.state.session_factory = get_sessionmaker
     app.state.conversation = ConversationService(
-        rasa, settings.max_message_chars, lambda: app.state.session_factory()
+        rasa,
+        settings.max_message_chars,
+        lambda: app.state.session_factory(),
+        seal_secret=settings.admin_token.get_secret_value(),
     )
     app.state.settings = settings  # the channels of the outbox are built from it
     app.state.line = build_line_channel(settings)  # None when LINE is not configured

@@ -140,16 +140,17 @@ class RasaClient:
         loop = (await self._tracker(sender, params)).get("active_loop") or {}
         return loop.get("name") or None
 
-    async def send(self, sender: str, message: str) -> list[dict[str, Any]]:
+    async def send(
+        self, sender: str, message: str, *, metadata: dict[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
         """Sends one citizen message and returns the bot's messages as Rasa's REST channel
-        gives them: [{"recipient_id", "text"?, "buttons"?, "image"?, "custom"?}]."""
+        gives them: [{"recipient_id", "text"?, "buttons"?, "image"?, "custom"?}]. `metadata`
+        goes with the message into the tracker, where the actions read it."""
+        body: dict[str, Any] = {"sender": sender, "message": message}
+        if metadata:
+            body["metadata"] = metadata
         try:
-            reply = await self._request(
-                sender,
-                "POST",
-                "/webhooks/rest/webhook",
-                json={"sender": sender, "message": message},
-            )
+            reply = await self._request(sender, "POST", "/webhooks/rest/webhook", json=body)
         except asyncio.TimeoutError as exc:
             raise RasaUnavailableError(
                 "the conversation engine (Rasa) did not answer in time"

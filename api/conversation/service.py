@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi.concurrency import run_in_threadpool
@@ -19,8 +19,11 @@ from api.core.errors import AppError
 from api.core.types import utcnow
 from api.handoff.service import route_to_case
 from api.i18n import translate
-from api.nlp import mask
+from api.nlp.carried import carry
+from api.nlp.entities import extract
 from api.nlp.language import detect
+from api.nlp.masking import MASKED_ALREADY, mask_with
+from api.nlp.spans import Span
 from api.survey import service as survey
 from api.survey.payload import is_survey_payload
 
@@ -31,22 +34,26 @@ logger = logging.getLogger(__name__)
 NO_REPLY = translate("ja", "no_reply")
 
 
-# The masked log line of each message, written by one thread of its own after the answer:
-# masking needs the NER pipeline (tens of ms); by then the actions have usually read the
-# message (its place, the question recorded), and the entities are memoised, so it is free.
-_log_writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chat-log")
-
-
-def _log_message(sender: str, message: str) -> None:
+def _entities(message: str) -> list[Span] | None:
+    """The message's entities, or None when the pipeline failed: the message still goes to
+    the bot, unlogged, and the actions find the entities themselves."""
     try:
-        logger.info("message from %s: %s", sender, mask(message))
-    except Exception as exc:  # never the text: it is what could not be masked
-        logger.warning("message from %s not logged: %s", sender, type(exc).__name__)
+        return extract(message)
+    except Exception as exc:  # never the text: it is what could not be read
+        logger.warning("entities of a message not found: %s", type(exc).__name__)
+        return None
 
 
-def _log_later(sender: str, message: str) -> None:
-    if logger.isEnabledFor(logging.INFO):
-        _log_writer.submit(_log_message, sender, message)
+def _log_message(sender: str, message: str, entities: list[Span] | None) -> None:
+    if entities is not None:
+        logger.info(
+            "message from %s: %s",
+            sender,
+            mask_with(message, entities),
+            extra={MASKED_ALREADY: True},
+        )
+    else:
+        logger.info("message from %s not logged: it could not be masked", sender)
 
 
 class MessageTooLongError(AppError):
@@ -66,30 +73,42 @@ def _to_message(raw: dict[str, Any]) -> ChatMessage | None:
     return ChatMessage(text=message_text, buttons=buttons)
 
 
+@dataclass(frozen=True)
+class _BeforeBot:
+    answer: list[ChatMessage] | None  # what answers instead of the bot (None: the bot does)
+    language: str | None  # the conversation's language
+    entities: list[Span] | None  # the message's entities (None: the pipeline failed)
+
+
 class ConversationService:
     def __init__(
         self,
         rasa: RasaClient,
         max_message_chars: int,
         session_factory: Callable[[], sessionmaker[Session]],
+        seal_secret: str,
     ) -> None:
         self._rasa = rasa
+        self._seal_secret = seal_secret  # seals the entities carried to the actions
         self._max_chars = max_message_chars
         self._session_factory = session_factory
 
     def _before_bot(
         self, sender: str, message: str, check: Callable[[Session], None] | None
-    ) -> tuple[list[ChatMessage] | None, str | None]:
+    ) -> _BeforeBot:
         """Everything the API does with a message before the bot sees it, in one short
         transaction and one trip to the thread pool: `check` (the web chat's token), the
         conversation's language (it follows the message's, when the message shows one), then
         what answers instead of the bot: the survey (a survey button, or a rating typed or a
         comment written while a survey waits for one), else a live handoff (the message goes
-        to the case; nothing is said). Returns (that answer or None: the bot answers, the
-        conversation's language). The masked log line is written later (`_log_later`)."""
+        to the case; nothing is said). Returns that answer (None: the bot answers), the
+        conversation's language and the message's entities (None: not found)."""
         # Before the transaction (no long work inside it); a button's payload ("/intent{…}")
-        # is not the citizen's words and leaves the language as it was.
+        # is not the citizen's words and leaves the language as it was. The entities mask the
+        # log line, and travel with the message to the actions (`api.nlp.carried`): with
+        # several workers the action usually runs in another process.
         detected = None if message.startswith("/") else detect(message)
+        entities = _entities(message)
 
         def before_bot(session: Session) -> tuple[list[ChatMessage] | None, str | None]:
             if check is not None:
@@ -110,7 +129,8 @@ class ConversationService:
         # Most messages only read here, in two queries (the token; the language, and that no
         # survey and no handoff is live): as a read it does not queue behind the actions'
         # writes on SQLite.
-        return read_mostly(self._session_factory(), before_bot)
+        answer, language = read_mostly(self._session_factory(), before_bot)
+        return _BeforeBot(answer, language, entities)
 
     async def active_form(self, sender: str) -> str | None:
         """The form the citizen is filling in (report_form …), or None, also when Rasa cannot
@@ -131,11 +151,15 @@ class ConversationService:
                 f"message has {len(message)} characters; at most {self._max_chars} are accepted "
                 f"(メッセージは{self._max_chars}文字以内でお送りください)"
             )
-        answer, language = await run_in_threadpool(self._before_bot, sender, message, check)
-        try:
-            if answer is not None:
-                return answer
-            replies = [m for m in map(_to_message, await self._rasa.send(sender, message)) if m]
-            return replies or [ChatMessage(text=translate(language or "ja", "no_reply"))]
-        finally:
-            _log_later(sender, message)
+        before = await run_in_threadpool(self._before_bot, sender, message, check)
+        _log_message(sender, message, before.entities)
+        if before.answer is not None:
+            return before.answer
+        metadata = (
+            carry(self._seal_secret, message, before.entities)
+            if before.entities is not None
+            else None
+        )
+        sent = await self._rasa.send(sender, message, metadata=metadata)
+        replies = [m for m in map(_to_message, sent) if m]
+        return replies or [ChatMessage(text=translate(before.language or "ja", "no_reply"))]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from api.nlp.masking import PersonalDataFilter, mask, mask_fast
+from api.nlp.masking import PersonalDataFilter, mask, mask_fast, mask_with
 from api.nlp.spans import Span
 
 if TYPE_CHECKING:
@@ -25,6 +25,7 @@ __all__ = [
     "get_pipeline",
     "mask",
     "mask_fast",
+    "mask_with",
 ]
 
 _LAZY = {

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+import threading
+from collections import OrderedDict
 
 from api.nlp.pipeline import parse
 from api.nlp.rules import find_rule_spans, kana_name_start
@@ -19,7 +20,7 @@ from api.nlp.spans import (
     overlaps,
 )
 
-__all__ = ["Span", "extract", "first_place"]
+__all__ = ["Span", "extract", "first_place", "forget_all", "remember"]
 
 # Names shorter than this are not searched for again: a one-character surname (林) would also
 # hit ordinary words.
@@ -27,8 +28,39 @@ _MIN_REPEATED_NAME = 2
 
 
 # Recent texts whose entities are kept: a chat message is read by the actions (place, triage)
-# and masked for the API's log line within seconds; the pipeline (tens of ms) runs once.
+# within seconds of the API finding its entities; the pipeline (about 10 ms) runs once.
 _KEPT = 2048
+
+
+class _RecentEntities:
+    """The entities of the most recently used texts (least recently used dropped first),
+    thread-safe: the API's threads and the actions' read and fill it at once."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[str, tuple[Span, ...]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, text: str) -> tuple[Span, ...] | None:
+        with self._lock:
+            spans = self._items.get(text)
+            if spans is not None:
+                self._items.move_to_end(text)
+            return spans
+
+    def put(self, text: str, spans: tuple[Span, ...]) -> None:
+        with self._lock:
+            self._items[text] = spans
+            self._items.move_to_end(text)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+_recent = _RecentEntities(_KEPT)
 
 
 def extract(text: str) -> list[Span]:
@@ -36,13 +68,28 @@ def extract(text: str) -> list[Span]:
 
     NER sees only the first `pipeline.MAX_NER_CHARS` characters; the rules see everything, and
     a name found by NER is also marked where it appears again (possibly past that window).
-    Memoised per text (spans are immutable).
+    Memoised per text (spans are immutable), and filled by `remember`.
     """
-    return list(_extract(text))
+    spans = _recent.get(text)
+    if spans is None:
+        spans = _find(text)
+        _recent.put(text, spans)
+    return list(spans)
 
 
-@lru_cache(maxsize=_KEPT)
-def _extract(text: str) -> tuple[Span, ...]:
+def remember(text: str, spans: list[Span]) -> None:
+    """Keeps `spans` as the entities of `text`, found by another process: the API worker that
+    took a chat message found them, and an action that reads the message in another worker
+    need not run the pipeline again. The caller vouches for them (`api.nlp.carried`)."""
+    _recent.put(text, tuple(spans))
+
+
+def forget_all() -> None:
+    """Drops every kept text's entities (tests count the pipeline's runs)."""
+    _recent.clear()
+
+
+def _find(text: str) -> tuple[Span, ...]:
     if not text.strip():
         return ()
     ner = [

@@ -14,13 +14,14 @@ def user_event(
     intent: str = "faq_question",
     entities: list[dict[str, Any]] | None = None,
     confidence: float = 0.9,
+    metadata: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     parse_data = {
         "text": text,
         "intent": {"name": intent, "confidence": confidence},
         "entities": entities or [],
         "message_id": f"m{next(_ids)}",
-        "metadata": {},
+        "metadata": metadata or {},
     }
     return {
         "event": "user",
@@ -29,7 +30,7 @@ def user_event(
         "parse_data": parse_data,
         "input_channel": "rest",
         "message_id": parse_data["message_id"],
-        "metadata": {},
+        "metadata": metadata or {},
     }
 
 

@@ -94,3 +94,63 @@ def test_an_action_whose_preparation_fails_still_answers(
     monkeypatch.setattr("actions.prepare.decide", broken)
     answered = _answer(client, "粗大ごみの出し方を教えて", sender="web:prep")
     assert "粗大ごみは事前申込制です" in answered["responses"][0]["text"]
+
+
+def _counting_parse(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    from api.nlp import entities
+
+    parsed: list[str] = []
+    real_parse = entities.parse
+
+    def counting(text: str):  # type: ignore[no-untyped-def]
+        parsed.append(text)
+        return real_parse(text)
+
+    monkeypatch.setattr(entities, "parse", counting)
+    entities.forget_all()
+    return parsed
+
+
+REPORT = "山田です。緑町3丁目の道路に穴があります。電話は090-1234-5678です"
+
+
+def test_an_action_takes_the_entities_the_api_sealed_into_the_message(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The API worker that took the message found its entities; the action, maybe in another
+    worker, takes them from the message instead of running the pipeline again."""
+    from api.core.config import get_settings
+    from api.nlp.carried import carry
+    from api.nlp.entities import extract
+    from api.nlp.pipeline import parse
+
+    found = extract(REPORT)
+    parse(REPORT)  # the pipeline loaded before counting
+    parsed = _counting_parse(monkeypatch)
+    secret = get_settings().admin_token.get_secret_value()
+    call = action_call(
+        "action_answer_faq",
+        "web:carried",
+        events=[user_event(REPORT, metadata=carry(secret, REPORT, found))],
+    )
+    assert client.post("/webhook", json=call).status_code == 200
+    assert parsed == []
+    assert extract(REPORT) == found  # what the action and the triage read
+
+
+def test_entities_sealed_with_another_key_are_found_again(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whoever can post to Rasa cannot make an action take their word for what is personal
+    data: a seal not made with this server's secret is ignored."""
+    from api.nlp.carried import carry
+    from api.nlp.entities import extract
+
+    parsed = _counting_parse(monkeypatch)
+    forged = carry("not-the-server-secret", REPORT, [])  # "nothing personal here"
+    call = action_call(
+        "action_answer_faq", "web:forged", events=[user_event(REPORT, metadata=forged)]
+    )
+    assert client.post("/webhook", json=call).status_code == 200
+    assert parsed == [REPORT]
+    assert {span.label for span in extract(REPORT)} >= {"PERSON", "PHONE", "ADDRESS"}

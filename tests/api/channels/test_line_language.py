@@ -52,7 +52,9 @@ class SilentRasa:
     def __init__(self) -> None:
         self.sent: list[str] = []
 
-    async def send(self, sender: str, message: str) -> list[dict[str, Any]]:
+    async def send(
+        self, sender: str, message: str, *, metadata: dict[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
         self.sent.append(message)
         return []
 
@@ -67,6 +69,7 @@ def rasa(line_app: FastAPI, session_factory: sessionmaker[Session]) -> SilentRas
         rasa,  # type: ignore[arg-type]
         2000,
         lambda: session_factory,
+        seal_secret="test-seal-secret",
     )
     return rasa
 

@@ -92,6 +92,9 @@ def test_the_active_form_is_unknown_when_rasa_is_down(
     from bench.processes import free_port
 
     service = ConversationService(
-        RasaClient(f"http://127.0.0.1:{free_port()}", 2.0, "token"), 2000, lambda: session_factory
+        RasaClient(f"http://127.0.0.1:{free_port()}", 2.0, "token"),
+        2000,
+        lambda: session_factory,
+        seal_secret="test-seal-secret",
     )
     assert asyncio.run(service.active_form(SENDER)) is None

@@ -22,13 +22,20 @@ SENDER = "web:1a2b3c4d5e6f"
 class EchoRasa:
     """Rasa's REST channel, answering every message (the language is kept before the bot)."""
 
-    async def send(self, sender: str, message: str) -> list[dict[str, Any]]:
+    async def send(
+        self, sender: str, message: str, *, metadata: dict[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
         return [{"recipient_id": sender, "text": "…"}]
 
 
 @pytest.fixture
 def conversation(session_factory: sessionmaker[Session]) -> ConversationService:
-    return ConversationService(EchoRasa(), 2000, lambda: session_factory)  # type: ignore[arg-type]
+    return ConversationService(
+        EchoRasa(),  # type: ignore[arg-type]
+        2000,
+        lambda: session_factory,
+        seal_secret="test-seal-secret",
+    )
 
 
 def _say(conversation: ConversationService, message: str) -> None:

@@ -159,6 +159,25 @@ def test_filter_keeps_phone_and_email_from_the_handler(caplog: pytest.LogCapture
     assert record.getMessage() == "callback to ［電話番号］ / ［メール］ for case 7"
 
 
+def test_a_line_its_caller_masked_is_not_masked_again(caplog: pytest.LogCaptureFixture) -> None:
+    """A chat message's log line is masked with the full pipeline (`mask`): the filter's rules,
+    a subset of it, are not run over it again. An unmarked line still is."""
+    from api.nlp.masking import MASKED_ALREADY
+
+    caplog.handler.addFilter(PersonalDataFilter())
+    logger = logging.getLogger("madoguchi.test.masked")
+    said = "山田太郎です。電話は090-1234-5678です"
+    with caplog.at_level(logging.INFO, logger="madoguchi.test.masked"):
+        logger.info("message: %s", mask(said), extra={MASKED_ALREADY: True})
+        # what the filter would change, kept as it was: it was not run
+        logger.info("case %s", "2026-0001 090-0000-0000", extra={MASKED_ALREADY: True})
+        logger.info("case %s", "2026-0001 090-0000-0000")
+    lines = [r.getMessage() for r in caplog.records]
+    assert lines[0] == "message: ［氏名］です。電話は［電話番号］です"
+    assert lines[1] == "case 2026-0001 090-0000-0000"
+    assert lines[2] == "case 2026-0001 ［電話番号］"
+
+
 def test_filter_on_a_handler_sees_records_of_child_loggers() -> None:
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
@@ -219,7 +238,7 @@ def test_a_message_is_parsed_once(monkeypatch: pytest.MonkeyPatch) -> None:
         return real_parse(text)
 
     monkeypatch.setattr(entities, "parse", counting_parse)
-    entities._extract.cache_clear()
+    entities.forget_all()
     text = "山田太郎です。緑町3丁目の道路に穴があります。電話は090-1234-5678です"
     first = mask(text)
     assert "山田" not in first and "090-1234-5678" not in first

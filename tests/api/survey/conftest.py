@@ -32,7 +32,9 @@ class FakeRasa:
     def __init__(self) -> None:
         self.calls: list[tuple[str, str]] = []
 
-    async def send(self, sender: str, message: str) -> list[dict[str, Any]]:
+    async def send(
+        self, sender: str, message: str, *, metadata: dict[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
         self.calls.append((sender, message))
         return [{"recipient_id": sender, "text": f"ボット: {message}"}]
 
@@ -45,7 +47,7 @@ def rasa() -> FakeRasa:
 @pytest.fixture
 def conversation(rasa: FakeRasa, session_factory: sessionmaker[Session]) -> ConversationService:
     """Replaces the channel tests' scripted conversation: the real service, a fake Rasa."""
-    return ConversationService(rasa, 2000, lambda: session_factory)  # type: ignore[arg-type]
+    return ConversationService(rasa, 2000, lambda: session_factory, seal_secret="test-seal-secret")  # type: ignore[arg-type]
 
 
 OpenCase = Callable[..., Case]
