@@ -104,11 +104,8 @@ class ConversationService:
         to the case; nothing is said). Returns that answer (None: the bot answers), the
         conversation's language and the message's entities (None: not found)."""
         # Before the transaction (no long work inside it); a button's payload ("/intent{…}")
-        # is not the citizen's words and leaves the language as it was. The entities mask the
-        # log line, and travel with the message to the actions (`api.nlp.carried`): with
-        # several workers the action usually runs in another process.
+        # is not the citizen's words and leaves the language as it was.
         detected = None if message.startswith("/") else detect(message)
-        entities = _entities(message)
 
         def before_bot(session: Session) -> tuple[list[ChatMessage] | None, str | None]:
             if check is not None:
@@ -130,7 +127,10 @@ class ConversationService:
         # survey and no handoff is live): as a read it does not queue behind the actions'
         # writes on SQLite.
         answer, language = read_mostly(self._session_factory(), before_bot)
-        return _BeforeBot(answer, language, entities)
+        # After the transaction, and only once `check` passed (no NER work for a forged token).
+        # The entities mask the log line and travel with the message to the actions
+        # (`api.nlp.carried`): with several workers the action usually runs in another process.
+        return _BeforeBot(answer, language, _entities(message))
 
     async def active_form(self, sender: str) -> str | None:
         """The form the citizen is filling in (report_form …), or None, also when Rasa cannot

@@ -85,3 +85,21 @@ def test_a_message_whose_entities_cannot_be_found_still_reaches_the_bot_unlogged
     assert rasa.sent == [(MESSAGE, None)]  # the action finds the entities itself
     assert "山田" not in caplog.text and "090-1234-5678" not in caplog.text
     assert "could not be masked" in caplog.text
+
+
+def test_a_message_refused_by_its_check_is_not_read(
+    conversation: ConversationService, rasa: RecordingRasa, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A forged token costs the server no NER work: the entities are found once the token
+    was accepted."""
+    read: list[str] = []
+    monkeypatch.setattr("api.conversation.service.extract", lambda text: read.append(text) or [])
+
+    def refuse(session: Session) -> None:
+        raise PermissionError("not this conversation's token")
+
+    with pytest.raises(PermissionError):
+        asyncio.run(conversation.handle(SENDER, MESSAGE, check=refuse))
+    assert read == [] and rasa.sent == []
+    asyncio.run(conversation.handle(SENDER, MESSAGE, check=lambda session: None))
+    assert read == [MESSAGE]
