@@ -32,6 +32,15 @@ class Sample:
 
     seconds: float
     ok: bool
+    # When it was answered, in seconds since its closed-loop turn began (NaN elsewhere).
+    answered_at: float = math.nan
+
+
+def settled(samples: Sequence[Sample], after: float) -> list[Sample]:
+    """The samples answered at least `after` seconds into their turn: the closed loop's steady
+    state, without the start of a turn, where every citizen sends their first message at the
+    same instant."""
+    return [s for s in samples if s.answered_at >= after]
 
 
 @dataclass(frozen=True)

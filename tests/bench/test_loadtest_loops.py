@@ -65,3 +65,15 @@ def test_the_paths_take_turns_and_add_up_their_rounds() -> None:
         assert samples
     turns = [name for i, name in enumerate(log) if i == 0 or log[i - 1] != name]
     assert turns == ["rasa", "api"] * 3
+
+
+def test_each_message_knows_when_in_its_turn_it_was_answered() -> None:
+    """The settled figure counts from a few seconds into each turn: the times must be the
+    turn's own, not the run's."""
+    path = FakePath("api", delay=0.1)
+    measured = asyncio.run(closed_rounds({"api": path}, 2, 0.5, rounds=2))  # type: ignore[arg-type]
+    samples, _ = measured["api"]
+    times = [s.answered_at for s in samples]
+    assert min(times) == pytest.approx(0.1, abs=0.05)  # a first answer in each turn
+    assert sum(1 for t in times if t < 0.15) == 4  # 2 citizens × 2 turns
+    assert max(times) <= 0.25

@@ -7,7 +7,14 @@ import math
 
 import pytest
 
-from bench.loadtest_stats import Sample, api_share, percentile, summarize, throughput_ratio
+from bench.loadtest_stats import (
+    Sample,
+    api_share,
+    percentile,
+    settled,
+    summarize,
+    throughput_ratio,
+)
 
 
 def test_percentiles_interpolate_between_ranks() -> None:
@@ -43,3 +50,9 @@ def test_api_share_and_throughput_ratio() -> None:
     assert throughput_ratio(api, rasa) == pytest.approx(0.8)
     nothing = summarize("closed", "api", [Sample(1.0, False)], wall_seconds=1.0)
     assert math.isnan(api_share(nothing, rasa))
+
+
+def test_the_settled_figure_leaves_out_the_start_of_each_turn() -> None:
+    samples = [Sample(0.1, True, 0.5), Sample(0.1, True, 2.9), Sample(0.1, True, 3.0)]
+    samples += [Sample(0.1, True, 9.0), Sample(0.1, True)]  # no time in a turn: not a turn's
+    assert settled(samples, 3.0) == [samples[2], samples[3]]

@@ -79,7 +79,12 @@ def token_from(authorization: str | None, query_token: str | None = None) -> str
 def verify(session: Session, sender: str, token: str, now: datetime | None = None) -> None:
     """Raises unless `token` belongs to the issued web conversation `sender`."""
     check_channel(sender)
-    found = session.get(WebChatSession, sender)
+    # Two columns, not the ORM object: this runs before every web message.
+    found = session.execute(
+        select(WebChatSession.token_hash, WebChatSession.last_seen_at).where(
+            WebChatSession.sender_id == sender
+        )
+    ).one_or_none()
     if found is None:
         raise UnknownConversationError(
             f"conversation {sender!r} was not issued by this server (or has expired): "
