@@ -18,7 +18,7 @@ from actions.protocol import ActionCall, ActionResult, text
 from actions.registry import ActionContext, registry
 from actions.tracker import Tracker
 from api.conversation.language import language_of
-from api.core.config import Settings, get_settings
+from api.core.config import Settings, settings_dependency
 from api.core.db import get_session_factory, unit_of_work
 from api.core.errors import UnauthorizedError
 
@@ -37,7 +37,7 @@ router = APIRouter(tags=["rasa action server"])
 def run_action(
     call: ActionCall,
     factory: Annotated[sessionmaker[Session], Depends(get_session_factory)],
-    settings: Annotated[Settings, Depends(get_settings)],
+    settings: Annotated[Settings, Depends(settings_dependency)],
     token: Annotated[str | None, Query(max_length=200, description="ACTION_ENDPOINT_TOKEN")] = None,
 ) -> ActionResult | JSONResponse:
     expected = settings.action_endpoint_token

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 from sqlalchemy.orm import Session, sessionmaker
 
-from api.core.config import Settings, get_settings
+from api.core.config import Settings, settings_dependency
 from api.core.db import get_read_session, get_session, get_session_factory, unit_of_work
 from api.core.errors import AppError
 from api.staff.auth import StaffPrincipal, authenticate_bearer
@@ -29,7 +29,7 @@ SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 # Routes that only read: on SQLite they never wait for a writer.
 ReadSessionDep = Annotated[Session, Depends(get_read_session, scope="function")]
 FactoryDep = Annotated[sessionmaker[Session], Depends(get_session_factory)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
+SettingsDep = Annotated[Settings, Depends(settings_dependency)]
 
 
 def _current_staff(

@@ -16,7 +16,8 @@ router = APIRouter(prefix="/api/v1", tags=["chat"])
 TOKEN_HELP = "Bearer <token> from POST /api/v1/chat/sessions"
 
 
-def get_conversation_service(request: Request) -> ConversationService:
+async def get_conversation_service(request: Request) -> ConversationService:
+    # a coroutine: a plain function dependency would cost a thread-pool hop per message
     return request.app.state.conversation
 
 

@@ -150,3 +150,9 @@ class Settings(BaseSettings):
 @lru_cache
 def get_settings() -> Settings:
     return Settings()  # type: ignore[call-arg]  # values come from the environment
+
+
+async def settings_dependency() -> Settings:
+    """`get_settings` for FastAPI's `Depends`: a coroutine, because FastAPI runs a plain
+    function dependency in the thread pool, a hop per request (each Rasa action's)."""
+    return get_settings()

@@ -145,8 +145,10 @@ def read_mostly(factory: sessionmaker[Session], work: Callable[[Session], T]) ->
         return work(session)
 
 
-def get_session_factory() -> sessionmaker[Session]:
-    """FastAPI dependency; tests override it to bind sessions to a rolled-back transaction."""
+async def get_session_factory() -> sessionmaker[Session]:
+    """FastAPI dependency; tests override it to bind sessions to a rolled-back transaction.
+    A coroutine: FastAPI runs a plain function dependency in the thread pool, a hop on every
+    request (the chat's, each Rasa action's) for what returns a cached object."""
     return get_sessionmaker()
 
 
