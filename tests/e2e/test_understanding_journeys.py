@@ -199,3 +199,12 @@ def test_a_case_number_typed_on_a_japanese_keyboard_is_read(stack: Stack) -> Non
     wide = number.translate(str.maketrans("0123456789-", "０１２３４５６７８９ー"))
     reply = citizen.says_text(f"{wide}の件、どうなりましたか")
     assert number in reply and "受付番号を教えてください" not in reply
+
+
+def test_a_topic_the_city_faq_lacks_is_offered_to_staff_not_answered(stack: Stack) -> None:
+    """The demo city has no passport entry: the My Number card's (its closest 申請) is not
+    given as the answer; the citizen is offered an inquiry to staff."""
+    citizen = Citizen(stack)
+    offer = citizen.say("パスポートを申請したい")
+    assert demo_answers()["M0017"] not in [m.get("text") for m in offer]
+    assert any(b["payload"] == "/request_inquiry" for m in offer for b in m.get("buttons", []))

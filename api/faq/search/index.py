@@ -172,6 +172,7 @@ class FaqIndex:
         # each entry's answer-body lemmas, when built from analyses (decision.py's features)
         self._answer_words: list[frozenset[str]] | None = None
         self._wordings: _Wordings | None = None  # built on first use (see wordings())
+        self._text: str | None = None  # every entry's prepared text, on first use (writes())
         self._word_df: dict[str, int] = {}
         for words in doc_words:
             for w in words:
@@ -283,6 +284,19 @@ class FaqIndex:
         return any(
             g in self._fields[f].vocab for g in grams for f in ("qc", "ac") if f in self._fields
         )
+
+    def writes(self, word: str) -> bool:
+        """Whether some entry's text (question, alternatives, learned phrasings, tags, answer)
+        holds `word` as written, inside a longer word too (粗大 in 粗大ごみ). Asked rarely (for
+        a query word no entry uses as a word), so the text is joined on first use only."""
+        if self._text is None:
+            self._text = "\n".join(
+                self.analyzer.prepare(
+                    " ".join((d.question, *d.alternatives, *d.learned, *d.tags, d.answer))
+                )
+                for d in self.documents
+            )
+        return bool(word) and word in self._text
 
     def covers(self, faq_id: str, lemma: str) -> bool:
         return lemma in self._doc_words[self._position[faq_id]]
