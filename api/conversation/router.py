@@ -59,8 +59,5 @@ async def chat(
     must be a conversation opened with POST /api/v1/chat/sessions, with its token."""
     chat_sessions.check_channel(body.sender)
     token = chat_sessions.token_from(authorization)
-
-    def verify(session: Session) -> None:
-        chat_sessions.verify(session, body.sender, token)
-
-    return await conversation.handle(body.sender, body.message, check=verify)
+    check = chat_sessions.TokenCheck(body.sender, token)
+    return await conversation.handle(body.sender, body.message, check=check)

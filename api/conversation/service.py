@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from fastapi.concurrency import run_in_threadpool
+from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.conversation import language as conversation_language
@@ -73,6 +74,16 @@ def _to_message(raw: dict[str, Any]) -> ChatMessage | None:
     return ChatMessage(text=message_text, buttons=buttons)
 
 
+class Admission(Protocol):
+    """A channel's check of a message before the bot sees it (the web chat's token): its
+    columns are read in the statement that reads the conversation's state, and `admit` raises
+    to refuse the message, before anything is written."""
+
+    def columns(self) -> Sequence[ColumnElement[Any]]: ...
+
+    def admit(self, session: Session, values: Sequence[Any]) -> None: ...
+
+
 @dataclass(frozen=True)
 class _BeforeBot:
     answer: list[ChatMessage] | None  # what answers instead of the bot (None: the bot does)
@@ -93,9 +104,7 @@ class ConversationService:
         self._max_chars = max_message_chars
         self._session_factory = session_factory
 
-    def _before_bot(
-        self, sender: str, message: str, check: Callable[[Session], None] | None
-    ) -> _BeforeBot:
+    def _before_bot(self, sender: str, message: str, check: Admission | None) -> _BeforeBot:
         """Everything the API does with a message before the bot sees it, in one short
         transaction and one trip to the thread pool: `check` (the web chat's token), the
         conversation's language (it follows the message's, when the message shows one), then
@@ -108,9 +117,9 @@ class ConversationService:
         detected = None if message.startswith("/") else detect(message)
 
         def before_bot(session: Session) -> tuple[list[ChatMessage] | None, str | None]:
+            state = read_state(session, sender, check.columns() if check is not None else ())
             if check is not None:
-                check(session)
-            state = read_state(session, sender)
+                check.admit(session, state.also)
             language = conversation_language.follow(
                 session, sender, state.language, message, detected
             )
@@ -123,7 +132,7 @@ class ConversationService:
                     answer = [ChatMessage(text=line) for line in said]
             return answer, language
 
-        # Most messages only read here, in two queries (the token; the language, and that no
+        # Most messages only read here, in one query (the token, the language, and that no
         # survey and no handoff is live): as a read it does not queue behind the actions'
         # writes on SQLite.
         answer, language = read_mostly(self._session_factory(), before_bot)
@@ -142,9 +151,9 @@ class ConversationService:
             return None
 
     async def handle(
-        self, sender: str, message: str, *, check: Callable[[Session], None] | None = None
+        self, sender: str, message: str, *, check: Admission | None = None
     ) -> list[ChatMessage]:
-        """The bot's answer to one citizen message. `check` runs first, in the same
+        """The bot's answer to one citizen message. `check` admits it first, in the same
         transaction (the web chat verifies the conversation's token there)."""
         if len(message) > self._max_chars:
             raise MessageTooLongError(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
@@ -95,11 +96,19 @@ def test_a_message_refused_by_its_check_is_not_read(
     read: list[str] = []
     monkeypatch.setattr("api.conversation.service.extract", lambda text: read.append(text) or [])
 
-    def refuse(session: Session) -> None:
-        raise PermissionError("not this conversation's token")
+    class Check:
+        def __init__(self, accept: bool) -> None:
+            self.accept = accept
+
+        def columns(self) -> tuple:
+            return ()
+
+        def admit(self, session: Session, values: Sequence[Any]) -> None:
+            if not self.accept:
+                raise PermissionError("not this conversation's token")
 
     with pytest.raises(PermissionError):
-        asyncio.run(conversation.handle(SENDER, MESSAGE, check=refuse))
+        asyncio.run(conversation.handle(SENDER, MESSAGE, check=Check(accept=False)))
     assert read == [] and rasa.sent == []
-    asyncio.run(conversation.handle(SENDER, MESSAGE, check=lambda session: None))
+    asyncio.run(conversation.handle(SENDER, MESSAGE, check=Check(accept=True)))
     assert read == [MESSAGE]

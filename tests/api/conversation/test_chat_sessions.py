@@ -3,12 +3,18 @@ replies: forged, unissued and other channels' senders are refused with a precise
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session, sessionmaker
 
+from api.channels.web import sessions as chat_sessions
 from api.channels.web.models import WebChatSession
+from api.conversation.state import read_state
+from api.core.types import utcnow
 from tests.chat_session import chat_token, open_chat_session
 
 
@@ -91,3 +97,60 @@ def test_the_event_stream_needs_the_conversations_token(client: TestClient) -> N
     assert client.get("/api/v1/chat/web:feedbeef/events", headers=headers).status_code == 403
     line = client.get("/api/v1/chat/line:U4af4980629/events", headers=headers)
     assert line.status_code == 422 and line.json()["error"]["code"] == "channel_not_allowed"
+
+
+def test_a_web_message_is_checked_in_the_one_read_before_the_bot(
+    rasa_down: None, client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    """The token, the language, and that no survey and no handoff is live: one statement."""
+    sender, headers = open_chat_session(client)
+    reads: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            reads.append(statement)
+
+    bind = session_factory.kw["bind"]
+    event.listen(bind, "before_cursor_execute", count)
+    try:
+        assert _send(client, sender, headers)["status"] == 503  # past every check, to the bot
+        forged = _send(client, sender, {"Authorization": "Bearer forged-token-123"})
+    finally:
+        event.remove(bind, "before_cursor_execute", count)
+    assert forged["code"] == "wrong_chat_token"
+    assert len(reads) == 2  # one per message, accepted or refused
+    assert all("web_chat_sessions" in r and "conversation_languages" in r for r in reads)
+
+
+def _verify(session: Session, sender: str, token: str, now: Any) -> None:
+    chat_sessions.verify(session, sender, token, now)
+
+
+def _check_with_the_state(session: Session, sender: str, token: str, now: Any) -> None:
+    check = chat_sessions.TokenCheck(sender, token, now)
+    check.admit(session, read_state(session, sender, check.columns()).also)
+
+
+@pytest.mark.parametrize("check", [_verify, _check_with_the_state])
+def test_a_conversation_in_use_is_noted_at_most_every_few_minutes(
+    session: Session, check: Any
+) -> None:
+    began = utcnow()
+    sender, token = chat_sessions.issue(session, now=began)
+    session.flush()
+
+    def last_seen() -> Any:
+        return session.scalar(
+            select(WebChatSession.last_seen_at).where(WebChatSession.sender_id == sender)
+        )
+
+    first = last_seen()
+    check(session, sender, token, began + timedelta(minutes=1))
+    assert last_seen() == first  # used a minute later: not written
+    check(session, sender, token, began + timedelta(minutes=6))
+    session.expire_all()
+    assert last_seen() > first  # five minutes and more: written
+    with pytest.raises(chat_sessions.WrongChatTokenError):
+        check(session, sender, "forged", began + timedelta(minutes=7))
+    with pytest.raises(chat_sessions.UnknownConversationError):
+        check(session, "web:" + "0" * 32, token, began)
