@@ -82,6 +82,9 @@ REQUEST_TIMEOUT = 60.0
 SETTLE_SECONDS = 3.0
 CASE_NUMBER = re.compile(r"\d{4}-\d{6}")
 LAST_CASE = "{last_case}"  # replaced by the case number the conversation was given
+# Replaced by the conversation's own place and phone number: every report is another text, so
+# its entities are found afresh, as a city's would be (a repeated text always hits the memos).
+PLACE, PHONE = "{place}", "{phone}"
 
 # Five messages each; conversation i follows SCRIPTS[i % len(SCRIPTS)].
 SCRIPTS: tuple[tuple[str, ...], ...] = (
@@ -93,8 +96,8 @@ SCRIPTS: tuple[tuple[str, ...], ...] = (
         "ありがとうございました",
     ),
     (
-        "緑町3丁目の交差点の道路に大きな穴があいています",
-        "090-1234-5678",
+        f"緑町{PLACE}の交差点の道路に大きな穴があいています",
+        PHONE,
         "はい",
         f"受付番号 {LAST_CASE} の状況は？",
         "ありがとう",
@@ -108,7 +111,7 @@ SCRIPTS: tuple[tuple[str, ...], ...] = (
     ),
     (
         "公園の街灯が切れています",
-        "中央公園の南口です",
+        f"中央公園の南口、{PLACE}の角です",
         "不要です",
         "はい",
         "ありがとうございました",
@@ -132,9 +135,16 @@ class Conversation:
     headers: dict[str, str] = field(default_factory=dict)
     sent: int = 0
     last_case: str = "2026-000001"
+    number: int = 0  # the conversation's place in the run: its own place and phone number
 
     def next_message(self) -> str:
-        return self.script[self.sent].replace(LAST_CASE, self.last_case)
+        block, house = self.number % 9 + 1, self.number // 9 % 40 + 1
+        return (
+            self.script[self.sent]
+            .replace(LAST_CASE, self.last_case)
+            .replace(PLACE, f"{block}丁目{house}番")
+            .replace(PHONE, f"090-{self.number % 10000:04d}-{self.number * 7919 % 10000:04d}")
+        )
 
     @property
     def done(self) -> bool:
@@ -156,11 +166,12 @@ class ChatPath:
     async def open(self, number: int) -> Conversation:
         script = SCRIPTS[number % len(SCRIPTS)]
         if self.name == "rasa":
-            return Conversation(f"web:{secrets.token_hex(16)}", script)
+            return Conversation(f"web:{secrets.token_hex(16)}", script, number=number)
         async with self._client.post(f"{self._api_url}/api/v1/chat/sessions") as response:
             response.raise_for_status()
             body = await response.json()
-        return Conversation(body["sender"], script, {"Authorization": f"Bearer {body['token']}"})
+        headers = {"Authorization": f"Bearer {body['token']}"}
+        return Conversation(body["sender"], script, headers, number=number)
 
     async def send(self, conversation: Conversation) -> bool:
         message = conversation.next_message()

@@ -5,10 +5,11 @@ answered within the window counted, and the two paths taking turns."""
 from __future__ import annotations
 
 import asyncio
+import re
 
 import pytest
 
-from bench.loadtest import SCRIPTS, Conversation, closed_loop, closed_rounds
+from bench.loadtest import LAST_CASE, SCRIPTS, Conversation, closed_loop, closed_rounds
 
 
 class FakePath:
@@ -77,3 +78,24 @@ def test_each_message_knows_when_in_its_turn_it_was_answered() -> None:
     assert min(times) == pytest.approx(0.1, abs=0.05)  # a first answer in each turn
     assert sum(1 for t in times if t < 0.15) == 4  # 2 citizens × 2 turns
     assert max(times) <= 0.25
+
+
+def test_every_conversation_reports_its_own_place_and_phone() -> None:
+    """Reports are other texts in each conversation (their entities are found afresh); the
+    case number the bot gave is asked about."""
+    report = next(script for script in SCRIPTS if LAST_CASE in " ".join(script))
+
+    def messages(number: int) -> list[str]:
+        conversation = Conversation("web:x", report, number=number, last_case="2026-000042")
+        said = []
+        while not conversation.done:
+            said.append(conversation.next_message())
+            conversation.sent += 1
+        return said
+
+    first, second = messages(1), messages(2)
+    assert first[0] != second[0] and first[1] != second[1]  # place, phone
+    assert re.fullmatch(r"0\d0-\d{4}-\d{4}", first[1])
+    assert "2026-000042" in first[3]
+    assert not any("{" in text for number in range(500) for text in messages(number))
+    assert len({messages(number)[0] for number in range(300)}) == 300
