@@ -8,13 +8,12 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from fastapi.concurrency import run_in_threadpool
-from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.conversation import language as conversation_language
 from api.conversation.rasa_client import RasaClient, RasaUnavailableError
 from api.conversation.schemas import ChatButton, ChatMessage
-from api.conversation.state import read_state
+from api.conversation.state import PLAIN_STATE, StateQuery, read_state
 from api.core.db import read_mostly
 from api.core.errors import AppError
 from api.core.types import utcnow
@@ -76,10 +75,10 @@ def _to_message(raw: dict[str, Any]) -> ChatMessage | None:
 
 class Admission(Protocol):
     """A channel's check of a message before the bot sees it (the web chat's token): its
-    columns are read in the statement that reads the conversation's state, and `admit` raises
-    to refuse the message, before anything is written."""
+    `query` reads its columns in the statement that reads the conversation's state, and `admit`
+    raises to refuse the message, before anything is written."""
 
-    def columns(self) -> Sequence[ColumnElement[Any]]: ...
+    query: StateQuery
 
     def admit(self, session: Session, values: Sequence[Any]) -> None: ...
 
@@ -117,7 +116,7 @@ class ConversationService:
         detected = None if message.startswith("/") else detect(message)
 
         def before_bot(session: Session) -> tuple[list[ChatMessage] | None, str | None]:
-            state = read_state(session, sender, check.columns() if check is not None else ())
+            state = read_state(session, sender, check.query if check else PLAIN_STATE)
             if check is not None:
                 check.admit(session, state.also)
             language = conversation_language.follow(

@@ -11,10 +11,11 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from api.channels.web.models import WebChatSession
+from api.conversation.state import SENDER, StateQuery
 from api.core.errors import AppError, UnauthorizedError
 from api.core.types import utcnow
 
@@ -81,31 +82,35 @@ def token_from(authorization: str | None, query_token: str | None = None) -> str
 def verify(session: Session, sender: str, token: str, now: datetime | None = None) -> None:
     """Raises unless `token` belongs to the issued web conversation `sender`."""
     check_channel(sender)
-    check = TokenCheck(sender, token, now)
     # The check's own columns, alone: NULLs when the conversation was not issued.
-    check.admit(session, session.execute(select(*check.columns())).one())
+    values = session.execute(_TOKEN_ONLY, {"sender": sender}).one()
+    TokenCheck(sender, token, now).admit(session, values)
+
+
+# The conversation's stored token hash and when it was last used (NULL: not issued), built once
+# against the state statement's sender parameter.
+_ISSUED = WebChatSession.sender_id == SENDER
+_TOKEN_COLUMNS = (
+    select(WebChatSession.token_hash).where(_ISSUED).scalar_subquery(),
+    select(WebChatSession.last_seen_at).where(_ISSUED).scalar_subquery(),
+)
+_TOKEN_ONLY = select(*_TOKEN_COLUMNS)
 
 
 class TokenCheck:
     """The check of a chat message's token, read in the statement that reads the conversation's
     state (`api.conversation.state`): one statement before the bot instead of two."""
 
+    query = StateQuery(*_TOKEN_COLUMNS)
+
     def __init__(self, sender: str, token: str, now: datetime | None = None) -> None:
         self._sender = sender
         self._token = token
         self._now = now
 
-    def columns(self) -> tuple[ColumnElement[Any], ...]:
-        """The conversation's stored token hash and when it was last used (NULL: not issued)."""
-        issued = WebChatSession.sender_id == self._sender
-        return (
-            select(WebChatSession.token_hash).where(issued).scalar_subquery(),
-            select(WebChatSession.last_seen_at).where(issued).scalar_subquery(),
-        )
-
     def admit(self, session: Session, values: Sequence[Any]) -> None:
         """Raises unless the token is the conversation's; notes the use (at most every
-        _TOUCH_EVERY). `values`: what `columns()` read."""
+        _TOUCH_EVERY). `values`: what the query's own columns read."""
         token_hash, last_seen_at = values
         if token_hash is None:
             raise UnknownConversationError(

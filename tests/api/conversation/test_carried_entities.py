@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.conversation.service import ConversationService
+from api.conversation.state import PLAIN_STATE
 from api.nlp.carried import carried
 from api.nlp.entities import extract
 
@@ -100,8 +101,7 @@ def test_a_message_refused_by_its_check_is_not_read(
         def __init__(self, accept: bool) -> None:
             self.accept = accept
 
-        def columns(self) -> tuple:
-            return ()
+        query = PLAIN_STATE
 
         def admit(self, session: Session, values: Sequence[Any]) -> None:
             if not self.accept:

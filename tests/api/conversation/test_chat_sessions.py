@@ -128,7 +128,7 @@ def _verify(session: Session, sender: str, token: str, now: Any) -> None:
 
 def _check_with_the_state(session: Session, sender: str, token: str, now: Any) -> None:
     check = chat_sessions.TokenCheck(sender, token, now)
-    check.admit(session, read_state(session, sender, check.columns()).also)
+    check.admit(session, read_state(session, sender, check.query).also)
 
 
 @pytest.mark.parametrize("check", [_verify, _check_with_the_state])
