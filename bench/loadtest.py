@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import re
@@ -138,7 +139,7 @@ class Conversation:
     number: int = 0  # the conversation's place in the run: its own place and phone number
 
     def next_message(self) -> str:
-        block, house = self.number % 9 + 1, self.number // 9 % 40 + 1
+        block, house = self.number % 9 + 1, self.number // 9 + 1
         return (
             self.script[self.sent]
             .replace(LAST_CASE, self.last_case)
@@ -155,23 +156,33 @@ class ChatPath:
     """How one path sends a message: through the API (the product) or straight to Rasa."""
 
     def __init__(
-        self, name: str, client: aiohttp.ClientSession, api_url: str, rasa_url: str
+        self,
+        name: str,
+        client: aiohttp.ClientSession,
+        api_url: str,
+        rasa_url: str,
+        places: Iterator[int],
     ) -> None:
         self.name = name
         self._client = client
+        # Shared by the paths of a run: no conversation, of either path or any turn, reports
+        # another's place or phone number, so neither path finds a report's entities already
+        # known from the other's turn (the second path of a turn would otherwise be favoured).
+        self._places = places
         self._api_url = api_url
         # Several replicas (comma-separated): each conversation to its own, as the API does.
         self._rasa_urls = [u.strip().rstrip("/") for u in rasa_url.split(",") if u.strip()]
 
     async def open(self, number: int) -> Conversation:
-        script = SCRIPTS[number % len(SCRIPTS)]
+        """A new conversation following script `number` (modulo their count)."""
+        script, place = SCRIPTS[number % len(SCRIPTS)], next(self._places)
         if self.name == "rasa":
-            return Conversation(f"web:{secrets.token_hex(16)}", script, number=number)
+            return Conversation(f"web:{secrets.token_hex(16)}", script, number=place)
         async with self._client.post(f"{self._api_url}/api/v1/chat/sessions") as response:
             response.raise_for_status()
             body = await response.json()
         headers = {"Authorization": f"Bearer {body['token']}"}
-        return Conversation(body["sender"], script, headers, number=number)
+        return Conversation(body["sender"], script, headers, number=place)
 
     async def send(self, conversation: Conversation) -> bool:
         message = conversation.next_message()
@@ -384,7 +395,10 @@ def load_client(conversations: int) -> aiohttp.ClientSession:
 
 async def measure(api_url: str, rasa_url: str, load: Load) -> list[Summary]:
     async with load_client(load.conversations) as client:
-        paths = {name: ChatPath(name, client, api_url, rasa_url) for name in ("rasa", "api")}
+        places = itertools.count()
+        paths = {
+            name: ChatPath(name, client, api_url, rasa_url, places) for name in ("rasa", "api")
+        }
         for path in paths.values():  # warm-up: first inferences, connection pools, caches
             await closed_loop(path, 4, 3.0)
         summaries: list[Summary] = []

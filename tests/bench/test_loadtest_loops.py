@@ -5,11 +5,19 @@ answered within the window counted, and the two paths taking turns."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import re
 
 import pytest
 
-from bench.loadtest import LAST_CASE, SCRIPTS, Conversation, closed_loop, closed_rounds
+from bench.loadtest import (
+    LAST_CASE,
+    SCRIPTS,
+    ChatPath,
+    Conversation,
+    closed_loop,
+    closed_rounds,
+)
 
 
 class FakePath:
@@ -98,4 +106,20 @@ def test_every_conversation_reports_its_own_place_and_phone() -> None:
     assert re.fullmatch(r"0\d0-\d{4}-\d{4}", first[1])
     assert "2026-000042" in first[3]
     assert not any("{" in text for number in range(500) for text in messages(number))
-    assert len({messages(number)[0] for number in range(300)}) == 300
+    assert len({messages(number)[0] for number in range(3000)}) == 3000
+
+
+def test_no_two_conversations_of_a_run_report_the_same_place() -> None:
+    """Both paths draw their conversations' places from one sequence: the second path of a
+    turn never meets a report whose entities the first one's turn already found."""
+    places = itertools.count()
+    client = None  # a Rasa path opens its conversations without the network
+    paths = [ChatPath("rasa", client, "", "http://rasa", places) for _ in range(2)]  # type: ignore[arg-type]
+
+    async def open_all() -> list[Conversation]:
+        return [
+            await path.open(citizen) for _ in range(3) for path in paths for citizen in range(4)
+        ]
+
+    numbers = [conversation.number for conversation in asyncio.run(open_all())]
+    assert len(set(numbers)) == len(numbers) == 24
