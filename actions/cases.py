@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from actions.asks import callback_when, office_hours
+from actions.case_text import DESCRIPTION, LOCATION, triage_text
 from actions.forms import (
     CONFIRMED,
     CONTACT_DECLINED,
@@ -88,29 +89,29 @@ def open_case_action(ctx: ActionContext) -> ActionResult:
     tracker = ctx.tracker
     language = reply_language(ctx)
     form = _last_form(ctx)
-    description = tracker.slot("case_description")
+    description = tracker.slot(DESCRIPTION)
     if form is None or not description:
         return ActionResult(responses=[text(say(language, "apology"))], events=_reset_case_slots())
     contact = tracker.slot("case_contact")
     declined = contact in (None, CONTACT_DECLINED)
-    location = tracker.slot("case_location")
+    location = tracker.slot(LOCATION)
     latitude, longitude = tracker.slot(LATITUDE), tracker.slot(LONGITUDE)
     urgent = bool(tracker.slot(URGENT))
     live = form == "human_form" and tracker.slot(HANDOFF) == "live"
     knowledge = ctx.knowledge
 
-    def route(case_text: str) -> RoutingDecision:
-        return knowledge.router.route(case_text)
+    def route(words: str) -> RoutingDecision:
+        return knowledge.router.route(words)
 
     key = _case_key(ctx, form)
-    triage_text = f"{description}\n{location or ''}"
+    case_text = triage_text(description, location)
     # 「もう報告されていませんか？」: nearby open cases of the department first (actions/nearby.py).
     question = offer_nearby(
         ctx,
         form=form,
         latitude=latitude,
         longitude=longitude,
-        triage_text=triage_text,
+        triage_text=case_text,
         route=route,
         idempotency_key=key,
     )
@@ -135,7 +136,7 @@ def open_case_action(ctx: ActionContext) -> ActionResult:
         actor="bot",
         entities=[
             {"label": span.label, "text": span.text}
-            for span in extract(triage_text)
+            for span in extract(case_text)
             if span.label in TRIAGE_LABELS
         ],
     )

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from actions.case_text import DESCRIPTION, LOCATION
 from actions.faq import answer_within_form
 from actions.intake import contacts_in, normalized, read_message
 from actions.language import reply_language
@@ -31,8 +32,6 @@ MIN_LOCATION_CHARS = 2
 CONTACT_DECLINED = "不要"
 REQUESTED = "requested_slot"
 
-DESCRIPTION = "case_description"
-LOCATION = "case_location"
 CONTACT = "case_contact"
 CONFIRMED = "case_confirmed"
 FIELD = "case_field"  # which part the citizen wants to correct, when they did not say

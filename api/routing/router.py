@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -73,6 +74,7 @@ class RoutingDecision:
 
 
 UNKNOWN_DEPARTMENT = ""
+ROUTE_MEMO_SIZE = 512
 
 
 class DepartmentRouter:
@@ -100,6 +102,10 @@ class DepartmentRouter:
                 counts[doc.department] += 1.0
         total = sum(counts.values())
         self._prior = {c: (v / total if total else 0.0) for c, v in counts.items()}
+        # The decisions of this router (one knowledge build) per text: the actions of one report
+        # route its description several times (asks, danger advice, the case), and the action
+        # server routes it first outside its write transaction (actions/prepare.py).
+        self._decisions = lru_cache(maxsize=ROUTE_MEMO_SIZE)(self._route)
 
     @classmethod
     def build(
@@ -215,6 +221,10 @@ class DepartmentRouter:
         return votes, strength
 
     def route(self, text: str) -> RoutingDecision:
+        """The department for `text` (memoised per text: see __init__)."""
+        return self._decisions(text)
+
+    def _route(self, text: str) -> RoutingDecision:
         votes, strength = self.scores(text)
         if not votes:
             ranked = sorted(self._prior.items(), key=lambda kv: -kv[1])[:3]

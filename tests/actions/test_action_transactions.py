@@ -5,6 +5,7 @@ lands once."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -14,12 +15,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.cases.models import Case
 from api.core.db import get_session_factory, unit_of_work
 from api.departments.models import Department
 from api.faq.knowledge import knowledge_cache
 from api.faq.search.encoders import get_encoder
 from api.feedback.models import BotAnswer
-from tests.actions.payloads import action_call, user_event
+from tests.actions.payloads import action_call, loop_event, user_event
 from tests.api.conftest import demo_database
 
 
@@ -154,3 +156,56 @@ def test_entities_sealed_with_another_key_are_found_again(
     assert client.post("/webhook", json=call).status_code == 200
     assert parsed == [REPORT]
     assert {span.label for span in extract(REPORT)} >= {"PERSON", "PHONE", "ADDRESS"}
+
+
+def _cases(factory: sessionmaker[Session], sender: str) -> int:
+    with unit_of_work(factory, write=False) as session:
+        return session.scalar(select(func.count()).where(Case.sender_id == sender)) or 0
+
+
+def test_opening_a_case_routes_and_reads_its_report_before_the_write_lock(
+    client: TestClient, factory: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The triage text (description and place) is routed (its sentence vector) and its
+    entities found while another connection holds the write lock; the case lands once after."""
+    _answer(client, "粗大ごみの出し方を教えて", sender="web:warm")  # the knowledge is built
+    description, place = "街灯が消えたままで夜道が暗いです", "緑町4丁目17番の角"
+    triage = f"{description}\n{place}"
+    parsed = _counting_parse(monkeypatch)
+    embedded: list[str] = []
+    e5 = get_encoder("e5")
+    assert e5 is not None
+    embed = e5.queries
+
+    def watched(texts: Sequence[str]) -> np.ndarray:
+        embedded.extend(texts)
+        return embed(texts)
+
+    monkeypatch.setattr(e5, "queries", watched)
+    slots = {
+        "case_description": description,
+        "case_location": place,
+        "case_contact": "不要",
+        "case_confirmed": True,
+    }
+    events = [user_event("はい", "affirm"), loop_event("report_form"), loop_event(None)]
+    call = action_call("action_open_case", "web:opening", events=events, slots=slots)
+    opened: list[int] = []
+    with unit_of_work(factory) as writer:  # a staff edit holding SQLite's write lock
+        writer.get(Department, "roads").name = "道路課（改称中）"
+        writer.flush()
+        action = threading.Thread(
+            target=lambda: opened.append(client.post("/webhook", json=call).status_code)
+        )
+        action.start()
+        deadline = time.monotonic() + 20
+        while triage not in parsed and time.monotonic() < deadline:
+            time.sleep(0.02)
+        # inside its transaction, the action would wait here for the lock
+        assert triage in parsed, "the action waited for the write lock before reading its report"
+        assert any(triage in text for text in embedded)  # routed: its sentence vector
+        assert not opened
+    action.join(30)
+    assert opened == [200]
+    assert _cases(factory, "web:opening") == 1
+    assert parsed.count(triage) == 1  # not again under the lock

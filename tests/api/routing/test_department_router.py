@@ -112,3 +112,21 @@ def test_index_exposes_the_lemmas_of_each_entry() -> None:
     words = index.document_words()
     assert len(words) == len(FAQ)
     assert "粗大" in words[0] or "粗大ごみ" in words[0]
+
+
+def test_a_text_is_routed_once_per_router(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The actions of one report route its description several times, and the action server
+    routes it first outside its write transaction: the decision is kept per text."""
+    fresh = DepartmentRouter.build(DIRECTORY, FaqIndex.build(FAQ))
+    scored: list[str] = []
+    scores = fresh.scores
+
+    def counting(text: str) -> tuple[dict[str, float], float]:
+        scored.append(text)
+        return scores(text)
+
+    monkeypatch.setattr(fresh, "scores", counting)
+    first = fresh.route("道路に穴があいている")
+    assert fresh.route("道路に穴があいている") == first
+    assert fresh.route("粗大ごみを出したい") != first
+    assert scored == ["道路に穴があいている", "粗大ごみを出したい"]
