@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from api.conversation.models import ConversationLanguage
@@ -49,17 +49,25 @@ def _keep(
     (None: none yet); `language` None keeps `current`. Returns the language after."""
     if language is None or language == current:
         return current
+    now = utcnow()
     if current is None:
-        try:
-            with session.begin_nested():  # two first messages at once: the second updates
-                session.add(ConversationLanguage(sender_id=sender_id, language=language))
-            return language
-        except IntegrityError:
-            pass
+        # One statement (no savepoint and retry): two first messages at once, the second
+        # updates the row the first inserted.
+        dialect = session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        session.execute(
+            insert(ConversationLanguage)
+            .values(sender_id=sender_id, language=language, updated_at=now)
+            .on_conflict_do_update(
+                index_elements=[ConversationLanguage.sender_id],
+                set_={"language": language, "updated_at": now},
+            )
+        )
+        return language
     session.execute(
         update(ConversationLanguage)
         .where(ConversationLanguage.sender_id == sender_id)
-        .values(language=language, updated_at=utcnow())
+        .values(language=language, updated_at=now)
     )
     return language
 

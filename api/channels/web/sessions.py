@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from api.channels.web.models import WebChatSession
@@ -48,8 +48,11 @@ def issue(session: Session, now: datetime | None = None) -> tuple[str, str]:
     now = now or utcnow()
     sender = WEB_PREFIX + secrets.token_hex(16)
     token = secrets.token_urlsafe(32)
-    session.add(
-        WebChatSession(sender_id=sender, token_hash=_hash(token), created_at=now, last_seen_at=now)
+    # A plain INSERT (not an ORM object and its flush): every conversation opens with one.
+    session.execute(
+        insert(WebChatSession).values(
+            sender_id=sender, token_hash=_hash(token), created_at=now, last_seen_at=now
+        )
     )
     return sender, token
 
