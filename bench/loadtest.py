@@ -222,41 +222,65 @@ async def single(path: ChatPath, messages: int) -> tuple[list[Sample], float]:
     return samples, time.perf_counter() - began
 
 
+@dataclass
+class Citizens:
+    """The citizens of one path's closed loop, kept from one of its turns to the next: each goes
+    on with its conversation where the last turn left it. Restarting every conversation at each
+    turn would send mostly first messages (the questions and reports that cost the most), and
+    the more so for the slower path, which gets less far into its conversations in a turn."""
+
+    count: int
+    talking: list[Conversation | None] = field(init=False)
+    next_script: list[int] = field(init=False)  # the script of each citizen's next conversation
+
+    def __post_init__(self) -> None:
+        self.talking = [None] * self.count
+        self.next_script = list(range(self.count))
+
+
 async def closed_loop(
-    path: ChatPath, conversations: int, seconds: float
+    path: ChatPath, citizens: Citizens | int, seconds: float
 ) -> tuple[list[Sample], float]:
-    """`conversations` citizens for `seconds`: each sends its next message when the previous one
-    was answered, and opens a new conversation (as the widget does) when its script ends. Counts
-    the messages answered within the window: the throughput at that concurrency, without the
-    drain of a fixed batch, where fewer citizens are left and the slowest sets the time. What is
-    still in flight at the end is awaited (the next round starts on a quiet server), not counted.
+    """`citizens` (or that many new ones) for `seconds`: each sends its next message when the
+    previous one was answered, and opens a new conversation (as the widget does) when its script
+    ends. Counts the messages answered within the window: the throughput at that concurrency,
+    without the drain of a fixed batch, where fewer citizens are left and the slowest sets the
+    time. What is still in flight at the end is awaited (the next round starts on a quiet
+    server), not counted; the citizen's next turn goes on after it.
     """
+    if isinstance(citizens, int):
+        citizens = Citizens(citizens)
     samples: list[Sample] = []
     began = time.perf_counter()
     deadline = began + seconds
 
-    async def citizen(number: int) -> None:
+    async def citizen(i: int) -> None:
         while time.perf_counter() < deadline:
-            conversation = await path.open(number)
-            number += conversations
+            conversation = citizens.talking[i]
+            if conversation is None or conversation.done:
+                conversation = await path.open(citizens.next_script[i])
+                citizens.next_script[i] += citizens.count
+                citizens.talking[i] = conversation
             while not conversation.done and time.perf_counter() < deadline:
                 started = time.perf_counter()
                 ok = await path.send(conversation)
                 if (answered := time.perf_counter()) <= deadline:
                     samples.append(Sample(answered - started, ok, answered - began))
 
-    await asyncio.gather(*(citizen(i) for i in range(conversations)))
+    await asyncio.gather(*(citizen(i) for i in range(citizens.count)))
     return samples, seconds
 
 
 async def closed_rounds(
     paths: dict[str, ChatPath], conversations: int, seconds: float, rounds: int
 ) -> dict[str, tuple[list[Sample], float]]:
-    """The closed loop of every path, `rounds` turns each of seconds/rounds, taking turns."""
+    """The closed loop of every path, `rounds` turns each of seconds/rounds, taking turns; each
+    path's citizens go on with their conversations from one of its turns to the next."""
     measured: dict[str, tuple[list[Sample], float]] = {name: ([], 0.0) for name in paths}
+    citizens = {name: Citizens(conversations) for name in paths}
     for _ in range(rounds):
         for name, path in paths.items():
-            samples, wall = await closed_loop(path, conversations, seconds / rounds)
+            samples, wall = await closed_loop(path, citizens[name], seconds / rounds)
             measured[name] = (measured[name][0] + samples, measured[name][1] + wall)
     return measured
 

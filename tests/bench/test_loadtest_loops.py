@@ -30,12 +30,14 @@ class FakePath:
         self.in_flight = 0
         self.most_in_flight = 0
         self.log = log if log is not None else []
+        self.positions: list[int] = []  # each message's place in its conversation
 
     async def open(self, number: int) -> Conversation:
         self.opened += 1
         return Conversation(f"web:{number:032x}", SCRIPTS[number % len(SCRIPTS)])
 
     async def send(self, conversation: Conversation) -> bool:
+        self.positions.append(conversation.sent)
         conversation.sent += 1
         self.in_flight += 1
         self.most_in_flight = max(self.most_in_flight, self.in_flight)
@@ -74,6 +76,15 @@ def test_the_paths_take_turns_and_add_up_their_rounds() -> None:
         assert samples
     turns = [name for i, name in enumerate(log) if i == 0 or log[i - 1] != name]
     assert turns == ["rasa", "api"] * 3
+
+
+def test_citizens_go_on_with_their_conversations_in_the_next_turn() -> None:
+    """A turn does not restart the conversations: each citizen's first message of the second
+    turn follows the messages of its first (not a conversation's first message again)."""
+    path = FakePath("api", delay=0.06)  # two messages a turn of 0.1 s: sent at 0 and 0.06 s
+    asyncio.run(closed_rounds({"api": path}, 2, 0.2, rounds=2))  # type: ignore[arg-type]
+    assert path.opened == 2  # one conversation per citizen: four messages of its five
+    assert sorted(path.positions) == [0, 0, 1, 1, 2, 2, 3, 3]
 
 
 def test_each_message_knows_when_in_its_turn_it_was_answered() -> None:
