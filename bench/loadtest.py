@@ -1,7 +1,7 @@
 """Load test: the product path (POST /api/v1/chat) side by side with Rasa's REST channel alone.
 
     python -m bench.loadtest [--profile embedded] [--profile prod] [--conversations 50]
-                             [--closed-seconds 30] [--closed-rounds 3]
+                             [--closed-seconds 60] [--closed-rounds 6]
                              [--rate 10] [--duration 60] [--output bench-results/loadtest.json]
 
 Starts the stack of each profile it is given (default: the embedded one), on free ports:
@@ -504,10 +504,15 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--conversations", type=int, default=50, help="closed loop: citizens at once (50)"
     )
     parser.add_argument(
-        "--closed-seconds", type=float, default=30.0, help="closed loop: seconds per path (30)"
+        "--closed-seconds", type=float, default=60.0, help="closed loop: seconds per path (60)"
     )
     parser.add_argument(
-        "--closed-rounds", type=int, default=3, help="closed loop: turns per path (3)"
+        # 3 turns of 10 s put the ratio of two runs of the same code 4-8 points apart: the
+        # machine's pace drifts, and six turns average more of it out for both paths
+        "--closed-rounds",
+        type=int,
+        default=6,
+        help="closed loop: turns per path (6)",
     )
     parser.add_argument("--rate", type=float, default=10.0, help="open loop msg/s (default 10)")
     parser.add_argument("--duration", type=float, default=60.0, help="open loop seconds")
