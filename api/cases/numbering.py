@@ -7,10 +7,10 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from api.cases.models import CaseNumberCounter
+from api.core.db import insert_for
 from api.core.errors import AppError
 from jatext import normalize
 
@@ -30,9 +30,8 @@ def allocate_case_number(session: Session, now: datetime) -> str:
     """Takes the next number of the year atomically: one UPDATE … RETURNING, which the database
     serialises, so concurrent API processes never hand out the same number."""
     year = japan_year(now)
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     session.execute(
-        insert(CaseNumberCounter)
+        insert_for(session)(CaseNumberCounter)
         .values(year=year, last_value=0)
         .on_conflict_do_nothing(index_elements=["year"])
     )

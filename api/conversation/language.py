@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from api.conversation.models import ConversationLanguage
+from api.core.db import insert_for
 from api.core.types import utcnow
 from api.i18n import SOURCE_LOCALE, base_language
 
@@ -53,10 +53,8 @@ def _keep(
     if current is None:
         # One statement (no savepoint and retry): two first messages at once, the second
         # updates the row the first inserted.
-        dialect = session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         session.execute(
-            insert(ConversationLanguage)
+            insert_for(session)(ConversationLanguage)
             .values(sender_id=sender_id, language=language, updated_at=now)
             .on_conflict_do_update(
                 index_elements=[ConversationLanguage.sender_id],

@@ -10,6 +10,7 @@ from typing import Annotated, TypeVar
 
 from fastapi import Depends
 from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -128,6 +129,13 @@ def _write_refused(error: OperationalError) -> bool:
     """SQLite would not turn a read transaction into a write: another writer holds the lock or
     committed since this transaction first read (it does not wait then, to avoid deadlock)."""
     return "database is locked" in str(error.orig)
+
+
+def insert_for(session: Session) -> Callable[..., postgresql.Insert | sqlite.Insert]:
+    """The `insert` of the session's database dialect (PostgreSQL or SQLite), whose statements
+    have `on_conflict_do_nothing` / `on_conflict_do_update`: an idempotent insert or an upsert
+    in one statement."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 def read_mostly(factory: sessionmaker[Session], work: Callable[[Session], T]) -> T:
