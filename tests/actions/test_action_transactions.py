@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
 
 from api.cases.models import Case
 from api.core.db import get_session_factory, unit_of_work
@@ -52,9 +53,33 @@ def _answer(client: TestClient, question: str, sender: str = "web:tx") -> dict:
     return response.json()
 
 
-def _recorded(factory: sessionmaker[Session], sender: str) -> int:
+def _rows(
+    factory: sessionmaker[Session], sender_column: InstrumentedAttribute[str], sender: str
+) -> int:
     with unit_of_work(factory, write=False) as session:
-        return session.scalar(select(func.count()).where(BotAnswer.sender_id == sender)) or 0
+        return session.scalar(select(func.count()).where(sender_column == sender)) or 0
+
+
+@contextmanager
+def _write_lock_held(factory: sessionmaker[Session]) -> Iterator[None]:
+    """A staff edit holding SQLite's write lock for the block."""
+    with unit_of_work(factory) as writer:
+        writer.get(Department, "roads").name = "道路課（改称中）"
+        writer.flush()
+        yield
+
+
+def _watch_queries(monkeypatch: pytest.MonkeyPatch, seen: Callable[[Sequence[str]], None]) -> None:
+    """Calls `seen` with the texts of every e5 query vector made from now on."""
+    e5 = get_encoder("e5")
+    assert e5 is not None
+    embed = e5.queries
+
+    def watched(texts: Sequence[str]) -> np.ndarray:
+        seen(texts)
+        return embed(texts)
+
+    monkeypatch.setattr(e5, "queries", watched)
 
 
 def test_an_action_searches_before_it_takes_the_write_lock(
@@ -62,19 +87,9 @@ def test_an_action_searches_before_it_takes_the_write_lock(
 ) -> None:
     _answer(client, "粗大ごみの出し方を教えて", sender="web:warm")  # the knowledge is built
     searching = threading.Event()
-    e5 = get_encoder("e5")
-    assert e5 is not None
-    embed = e5.queries
-
-    def watched(texts: Sequence[str]) -> np.ndarray:  # the question's sentence vector
-        searching.set()
-        return embed(texts)
-
-    monkeypatch.setattr(e5, "queries", watched)
+    _watch_queries(monkeypatch, lambda texts: searching.set())  # the question's sentence vector
     answered: list[dict] = []
-    with unit_of_work(factory) as writer:  # a staff edit holding SQLite's write lock
-        writer.get(Department, "roads").name = "道路課（改称中）"
-        writer.flush()
+    with _write_lock_held(factory):
         action = threading.Thread(
             target=lambda: answered.append(_answer(client, "粗大ごみの出し方を教えて"))
         )
@@ -84,7 +99,7 @@ def test_an_action_searches_before_it_takes_the_write_lock(
         assert not answered  # its record waits for the lock: the action has not finished
     action.join(30)
     assert answered and "粗大ごみは事前申込制です" in answered[0]["responses"][0]["text"]
-    assert _recorded(factory, "web:tx") == 1
+    assert _rows(factory, BotAnswer.sender_id, "web:tx") == 1
 
 
 def test_an_action_whose_preparation_fails_still_answers(
@@ -158,11 +173,6 @@ def test_entities_sealed_with_another_key_are_found_again(
     assert {span.label for span in extract(REPORT)} >= {"PERSON", "PHONE", "ADDRESS"}
 
 
-def _cases(factory: sessionmaker[Session], sender: str) -> int:
-    with unit_of_work(factory, write=False) as session:
-        return session.scalar(select(func.count()).where(Case.sender_id == sender)) or 0
-
-
 def test_opening_a_case_routes_and_reads_its_report_before_the_write_lock(
     client: TestClient, factory: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -173,15 +183,7 @@ def test_opening_a_case_routes_and_reads_its_report_before_the_write_lock(
     triage = f"{description}\n{place}"
     parsed = _counting_parse(monkeypatch)
     embedded: list[str] = []
-    e5 = get_encoder("e5")
-    assert e5 is not None
-    embed = e5.queries
-
-    def watched(texts: Sequence[str]) -> np.ndarray:
-        embedded.extend(texts)
-        return embed(texts)
-
-    monkeypatch.setattr(e5, "queries", watched)
+    _watch_queries(monkeypatch, embedded.extend)
     slots = {
         "case_description": description,
         "case_location": place,
@@ -191,9 +193,7 @@ def test_opening_a_case_routes_and_reads_its_report_before_the_write_lock(
     events = [user_event("はい", "affirm"), loop_event("report_form"), loop_event(None)]
     call = action_call("action_open_case", "web:opening", events=events, slots=slots)
     opened: list[int] = []
-    with unit_of_work(factory) as writer:  # a staff edit holding SQLite's write lock
-        writer.get(Department, "roads").name = "道路課（改称中）"
-        writer.flush()
+    with _write_lock_held(factory):
         action = threading.Thread(
             target=lambda: opened.append(client.post("/webhook", json=call).status_code)
         )
@@ -207,5 +207,5 @@ def test_opening_a_case_routes_and_reads_its_report_before_the_write_lock(
         assert not opened
     action.join(30)
     assert opened == [200]
-    assert _cases(factory, "web:opening") == 1
+    assert _rows(factory, Case.sender_id, "web:opening") == 1
     assert parsed.count(triage) == 1  # not again under the lock
