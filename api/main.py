@@ -115,12 +115,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         allow_methods=["GET", "POST", "PUT"],
         allow_headers=["Content-Type", "Last-Event-ID", "Authorization"],
     )
+    # Routes are matched in order: the chat and the action server, which take most requests,
+    # come first.
     for router in (
+        chat_router,
+        actions_router,
         health_router,
         auth_router,
         accounts_router,
         audit_router,
-        chat_router,
         furigana_router,
         widget_language_router,
         cases_router,
@@ -132,7 +135,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         open311_router,
         presence_router,
         triage_router,
-        actions_router,
     ):
         app.include_router(router)
     app.include_router(line_router)

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import re
+import select
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends
 from sqlalchemy import Engine, MetaData, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from api.core.config import get_settings
@@ -29,6 +31,13 @@ NAMING_CONVENTION = {
 
 # Execution option of a connection whose transaction writes (see _configure_sqlite).
 WRITE_OPTION = "madoguchi_write"
+# Execution option of a PostgreSQL connection that reads outside a transaction (read_mostly):
+# a statement that would write is refused before it is sent.
+READ_ONLY_OPTION = "madoguchi_read_only"
+# What such a connection may send: a plain SELECT (not a WITH, whose parts may write; no row
+# locks, which mean nothing outside a transaction).
+_PLAIN_SELECT = re.compile(r"\s*SELECT\b", re.IGNORECASE)
+_LOCKING = re.compile(r"\bFOR\s+(?:UPDATE|NO\s+KEY\s+UPDATE|SHARE|KEY\s+SHARE)\b", re.IGNORECASE)
 
 # Connections a worker keeps to a database server, and how many more it may open at a peak.
 # A worker runs up to 40 units of work at once (anyio's thread pool: chat messages and Rasa's
@@ -65,6 +74,39 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN DEFERRED")
 
 
+class _WriteWantedError(Exception):
+    """A unit of work begun as a read outside a transaction reached a statement that writes."""
+
+
+def _reads_only(statement: str) -> bool:
+    return bool(_PLAIN_SELECT.match(statement)) and not _LOCKING.search(statement)
+
+
+def _server_spoke(dbapi_connection: Any) -> bool:
+    """Whether the server sent something on an idle connection, or closed it: it only does so
+    when it ends the connection (restart, failover, a terminated backend: an error message, then
+    the end of the stream). A look at the socket, not a round trip."""
+    try:
+        poll = select.poll()
+        poll.register(dbapi_connection.fileno(), select.POLLIN | select.POLLERR | select.POLLHUP)
+        return bool(poll.poll(0))
+    except (OSError, ValueError, AttributeError, TypeError):  # closed already
+        return True
+
+
+def _configure_postgresql(engine: Engine) -> None:
+    @event.listens_for(engine, "checkout")
+    def _replace_if_ended(dbapi_connection, _record, _proxy) -> None:  # type: ignore[no-untyped-def]
+        # The pool then discards the connection and checks out another (or opens one).
+        if _server_spoke(dbapi_connection):
+            raise DisconnectionError("the database server ended this connection")
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _refuse_writes(conn, _cursor, statement, _params, _context, _many) -> None:  # type: ignore[no-untyped-def]
+        if conn.get_execution_options().get(READ_ONLY_OPTION) and not _reads_only(statement):
+            raise _WriteWantedError(statement.split(None, 1)[0])
+
+
 def build_engine(database_url: str) -> Engine:
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
@@ -74,15 +116,14 @@ def build_engine(database_url: str) -> Engine:
         _configure_sqlite(engine)
         return engine
     # The most recently returned connection first (LIFO): a quiet worker keeps using a few warm
-    # connections. The pre-ping replaces one the server dropped (restart, failover, terminated
-    # backend) before a unit of work uses it.
-    return create_engine(
-        url,
-        pool_size=POOL_SIZE,
-        max_overflow=POOL_MAX_OVERFLOW,
-        pool_use_lifo=True,
-        pool_pre_ping=True,
+    # connections. One the server ended (restart, failover, terminated backend) is replaced at
+    # checkout (_replace_if_ended), by a look at its socket: SQLAlchemy's pre-ping would cost a
+    # round trip to the server for every unit of work.
+    engine = create_engine(
+        url, pool_size=POOL_SIZE, max_overflow=POOL_MAX_OVERFLOW, pool_use_lifo=True
     )
+    _configure_postgresql(engine)
+    return engine
 
 
 @lru_cache
@@ -139,18 +180,37 @@ def insert_for(session: Session) -> Callable[..., postgresql.Insert | sqlite.Ins
 
 
 def read_mostly(factory: sessionmaker[Session], work: Callable[[Session], T]) -> T:
-    """`work` in one unit of work that usually only reads: begun as a read, so on SQLite it
-    neither waits for writers nor makes them wait; when it does write and SQLite refuses to
-    upgrade the read, `work` runs again from the start as a write (its first try rolled back).
-    `work` must act on the database only. On PostgreSQL this is one plain unit of work."""
-    try:
-        with unit_of_work(factory, write=False) as session:
-            return work(session)
-    except OperationalError as error:
-        if not _write_refused(error):
-            raise
+    """`work` in one unit of work that usually only reads, begun as a read: on SQLite it then
+    neither waits for writers nor makes them wait; on PostgreSQL it reads outside a transaction
+    (autocommit), without the BEGIN and COMMIT round trips. When `work` does write (SQLite
+    refuses to upgrade the read, or PostgreSQL reaches a statement that writes, which is then
+    not sent), `work` runs again from the start as a write unit of work. `work` must act on the
+    database only, and must let database errors through."""
+    if _reads_outside_transactions(factory):
+        with factory() as session:
+            try:
+                session.connection(
+                    execution_options={"isolation_level": "AUTOCOMMIT", READ_ONLY_OPTION: True}
+                )
+                return work(session)
+            except _WriteWantedError:
+                pass  # nothing was written: the statement that would have was refused
+    else:
+        try:
+            with unit_of_work(factory, write=False) as session:
+                return work(session)
+        except OperationalError as error:
+            if not _write_refused(error):
+                raise
     with unit_of_work(factory) as session:
         return work(session)
+
+
+def _reads_outside_transactions(factory: sessionmaker[Session]) -> bool:
+    """Whether `factory`'s sessions can read outside a transaction: PostgreSQL, each session on
+    a connection of its own (not one that tests bind inside an outer transaction)."""
+    bind = factory.kw.get("bind")
+    return isinstance(bind, Engine) and bind.dialect.name == "postgresql"
 
 
 async def get_session_factory() -> sessionmaker[Session]:
