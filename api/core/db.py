@@ -31,8 +31,8 @@ NAMING_CONVENTION = {
 
 # Execution option of a connection whose transaction writes (see _configure_sqlite).
 WRITE_OPTION = "madoguchi_write"
-# Execution option of a PostgreSQL connection that reads outside a transaction (read_mostly):
-# a statement that would write is refused before it is sent.
+# Execution option of a connection that reads outside a transaction (read_mostly): a statement
+# that would write is refused before it is sent.
 READ_ONLY_OPTION = "madoguchi_read_only"
 # What such a connection may send: a plain SELECT (not a WITH, whose parts may write; no row
 # locks, which mean nothing outside a transaction).
@@ -70,8 +70,13 @@ def _configure_sqlite(engine: Engine) -> None:
         # a writer works. A write unit of work (IMMEDIATE) takes the write lock up front: one
         # that reads, then writes, would otherwise fail at once with SQLITE_BUSY when another
         # writer committed in between (case numbers, idempotent inserts read before writing).
-        write = connection.get_execution_options().get(WRITE_OPTION, False)
+        options = connection.get_execution_options()
+        if options.get(READ_ONLY_OPTION):
+            return  # each statement its own transaction (read_mostly): sqlite3 commits none
+        write = options.get(WRITE_OPTION, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN DEFERRED")
+
+    _refuse_writes_outside_transactions(engine)
 
 
 class _WriteWantedError(Exception):
@@ -101,6 +106,10 @@ def _configure_postgresql(engine: Engine) -> None:
         if _server_spoke(dbapi_connection):
             raise DisconnectionError("the database server ended this connection")
 
+    _refuse_writes_outside_transactions(engine)
+
+
+def _refuse_writes_outside_transactions(engine: Engine) -> None:
     @event.listens_for(engine, "before_cursor_execute")
     def _refuse_writes(conn, _cursor, statement, _params, _context, _many) -> None:  # type: ignore[no-untyped-def]
         if conn.get_execution_options().get(READ_ONLY_OPTION) and not _reads_only(statement):
@@ -180,22 +189,25 @@ def insert_for(session: Session) -> Callable[..., postgresql.Insert | sqlite.Ins
 
 
 def read_mostly(factory: sessionmaker[Session], work: Callable[[Session], T]) -> T:
-    """`work` in one unit of work that usually only reads, begun as a read: on SQLite it then
-    neither waits for writers nor makes them wait; on PostgreSQL it reads outside a transaction
-    (autocommit), without the BEGIN and COMMIT round trips. When `work` does write (SQLite
-    refuses to upgrade the read, or PostgreSQL reaches a statement that writes, which is then
-    not sent), `work` runs again from the start as a write unit of work. `work` must act on the
-    database only, and must let database errors through."""
-    if _reads_outside_transactions(factory):
+    """`work` in one unit of work that usually only reads, begun as a read outside a
+    transaction: no BEGIN and no COMMIT (on PostgreSQL two round trips), and on SQLite it
+    neither waits for writers nor makes them wait. When `work` reaches a statement that writes,
+    the statement is refused unsent and `work` runs again from the start as a write unit of
+    work. Outside a transaction each statement reads its own snapshot: work whose reads must
+    agree with each other belongs in `unit_of_work`. `work` must act on the database only, and
+    must let database errors through."""
+    bind = factory.kw.get("bind")
+    if isinstance(bind, Engine):
+        options: dict[str, object] = {READ_ONLY_OPTION: True}
+        if bind.dialect.name == "postgresql":  # (sqlite3 connections are in autocommit already)
+            options["isolation_level"] = "AUTOCOMMIT"
         with factory() as session:
             try:
-                session.connection(
-                    execution_options={"isolation_level": "AUTOCOMMIT", READ_ONLY_OPTION: True}
-                )
+                session.connection(execution_options=options)
                 return work(session)
             except _WriteWantedError:
                 pass  # nothing was written: the statement that would have was refused
-    else:
+    else:  # sessions bound to one connection (tests): a read transaction, upgraded if need be
         try:
             with unit_of_work(factory, write=False) as session:
                 return work(session)
@@ -204,13 +216,6 @@ def read_mostly(factory: sessionmaker[Session], work: Callable[[Session], T]) ->
                 raise
     with unit_of_work(factory) as session:
         return work(session)
-
-
-def _reads_outside_transactions(factory: sessionmaker[Session]) -> bool:
-    """Whether `factory`'s sessions can read outside a transaction: PostgreSQL, each session on
-    a connection of its own (not one that tests bind inside an outer transaction)."""
-    bind = factory.kw.get("bind")
-    return isinstance(bind, Engine) and bind.dialect.name == "postgresql"
 
 
 async def get_session_factory() -> sessionmaker[Session]:

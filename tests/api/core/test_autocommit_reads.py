@@ -1,15 +1,18 @@
-"""On PostgreSQL, `read_mostly` reads outside a transaction (no BEGIN, no COMMIT round trip):
-the chat reads a conversation's state before every message. A statement that would write is
-refused before it is sent, and the work runs again as a write unit of work."""
+"""`read_mostly` reads outside a transaction (no BEGIN, no COMMIT: on PostgreSQL two round
+trips): the chat reads a conversation's state before every message. A statement that would
+write is refused before it is sent, and the work runs again as a write unit of work."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
+import psycopg
 import pytest
 from sqlalchemy import Engine, create_engine, event, select, text
-from sqlalchemy.exc import ProgrammingError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
@@ -20,18 +23,50 @@ from api.departments.service import upsert_departments
 from tests.api.conftest import demo_departments
 from tests.conftest import scratch_postgres_database
 
-pytestmark = pytest.mark.postgres
+
+def _engine(url: str) -> Engine:
+    upgrade_database(url)
+    engine = build_engine(url)
+    with unit_of_work(sessionmaker(bind=engine)) as session:
+        upsert_departments(session, demo_departments()[:1])
+    return engine
+
+
+@contextmanager
+def _postgres_engine() -> Iterator[Engine]:
+    with scratch_postgres_database("madoguchi_reads") as url:
+        engine = _engine(url)
+        try:
+            yield engine
+        finally:
+            engine.dispose()
 
 
 @pytest.fixture
 def engine() -> Iterator[Engine]:
-    with scratch_postgres_database("madoguchi_reads") as url:
-        upgrade_database(url)
-        engine = build_engine(url)
-        with unit_of_work(sessionmaker(bind=engine)) as session:
-            upsert_departments(session, demo_departments()[:1])
+    """PostgreSQL's."""
+    with _postgres_engine() as engine:
+        yield engine
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def either(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """SQLite's (a file, in WAL mode) or PostgreSQL's."""
+    if request.param == "sqlite":
+        engine = _engine(f"sqlite:///{tmp_path / 'reads.db'}")
         yield engine
         engine.dispose()
+        return
+    with _postgres_engine() as engine:
+        yield engine
+
+
+def _in_transaction(session: Session) -> bool:
+    """Whether the database connection under `session` is inside a transaction."""
+    dbapi = session.connection().connection.dbapi_connection
+    if session.get_bind().dialect.name == "sqlite":
+        return dbapi.in_transaction
+    return dbapi.info.transaction_status != psycopg.pq.TransactionStatus.IDLE
 
 
 def _factory(engine: Engine) -> sessionmaker[Session]:
@@ -51,6 +86,7 @@ def _table_locked_by_another(engine: Engine) -> bool:
     return False
 
 
+@pytest.mark.postgres
 def test_a_read_holds_no_transaction_while_its_work_goes_on(engine: Engine) -> None:
     def read(session: Session) -> tuple[str | None, bool]:
         name = session.scalar(select(Department.name))
@@ -64,7 +100,22 @@ def test_a_read_holds_no_transaction_while_its_work_goes_on(engine: Engine) -> N
         assert _table_locked_by_another(engine)
 
 
-def test_work_that_writes_runs_again_in_a_transaction_and_writes_once(engine: Engine) -> None:
+def test_a_sqlite_read_begins_no_transaction(tmp_path: Path) -> None:
+    engine = _engine(f"sqlite:///{tmp_path / 'reads.db'}")
+    sent: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *a: sent.append(a[2].split()[0]))
+
+    def read(session: Session) -> tuple[str | None, bool]:
+        name = session.scalar(select(Department.name))
+        return name, _in_transaction(session)
+
+    assert read_mostly(_factory(engine), read) == ("道路維持課", False)
+    assert sent == ["SELECT"]  # no BEGIN DEFERRED
+    engine.dispose()
+
+
+def test_work_that_writes_runs_again_in_a_transaction_and_writes_once(either: Engine) -> None:
+    engine = either
     sent: list[str] = []
     event.listen(engine, "before_cursor_execute", lambda *a: sent.append(a[2].split()[0]))
     tries: list[str] = []
@@ -84,6 +135,7 @@ def test_work_that_writes_runs_again_in_a_transaction_and_writes_once(engine: En
         assert session.scalar(select(Department.name)) == "道路維持課（改称）"
 
 
+@pytest.mark.postgres
 def test_a_locking_read_runs_in_a_transaction(engine: Engine) -> None:
     tries: list[bool] = []
 
@@ -95,19 +147,21 @@ def test_a_locking_read_runs_in_a_transaction(engine: Engine) -> None:
     assert len(tries) == 2  # FOR UPDATE means nothing outside a transaction
 
 
-def test_other_errors_are_not_retried(engine: Engine) -> None:
+def test_other_errors_are_not_retried(either: Engine) -> None:
+    engine = either
     calls: list[int] = []
 
     def broken(session: Session) -> None:
         calls.append(1)
         session.execute(text("SELECT * FROM no_such_table"))
 
-    with pytest.raises(ProgrammingError):
+    with pytest.raises(DBAPIError):
         read_mostly(_factory(engine), broken)
     assert calls == [1]
     # The connection went back to the pool usable, in a transaction again for the next one.
     with unit_of_work(_factory(engine)) as session:
-        assert session.connection().connection.dbapi_connection.autocommit is False
+        session.scalar(select(Department.name))
+        assert _in_transaction(session)
 
 
 @pytest.mark.parametrize(
@@ -147,6 +201,7 @@ def _terminate(engine: Engine, pid: int) -> None:
     raise AssertionError(f"backend {pid} did not end")
 
 
+@pytest.mark.postgres
 def test_a_pooled_connection_the_server_ended_is_replaced_before_use(engine: Engine) -> None:
     factory = _factory(engine)
     with unit_of_work(factory, write=False) as session:
