@@ -76,8 +76,6 @@ def _configure_sqlite(engine: Engine) -> None:
         write = options.get(WRITE_OPTION, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN DEFERRED")
 
-    _refuse_writes_outside_transactions(engine)
-
 
 class _WriteWantedError(Exception):
     """A unit of work begun as a read outside a transaction reached a statement that writes."""
@@ -106,8 +104,6 @@ def _configure_postgresql(engine: Engine) -> None:
         if _server_spoke(dbapi_connection):
             raise DisconnectionError("the database server ended this connection")
 
-    _refuse_writes_outside_transactions(engine)
-
 
 def _refuse_writes_outside_transactions(engine: Engine) -> None:
     @event.listens_for(engine, "before_cursor_execute")
@@ -123,15 +119,16 @@ def build_engine(database_url: str) -> Engine:
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False})
         _configure_sqlite(engine)
-        return engine
-    # The most recently returned connection first (LIFO): a quiet worker keeps using a few warm
-    # connections. One the server ended (restart, failover, terminated backend) is replaced at
-    # checkout (_replace_if_ended), by a look at its socket: SQLAlchemy's pre-ping would cost a
-    # round trip to the server for every unit of work.
-    engine = create_engine(
-        url, pool_size=POOL_SIZE, max_overflow=POOL_MAX_OVERFLOW, pool_use_lifo=True
-    )
-    _configure_postgresql(engine)
+    else:
+        # The most recently returned connection first (LIFO): a quiet worker keeps using a few
+        # warm connections. One the server ended (restart, failover, terminated backend) is
+        # replaced at checkout (_replace_if_ended), by a look at its socket: SQLAlchemy's
+        # pre-ping would cost a round trip to the server for every unit of work.
+        engine = create_engine(
+            url, pool_size=POOL_SIZE, max_overflow=POOL_MAX_OVERFLOW, pool_use_lifo=True
+        )
+        _configure_postgresql(engine)
+    _refuse_writes_outside_transactions(engine)
     return engine
 
 

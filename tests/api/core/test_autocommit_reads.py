@@ -79,7 +79,7 @@ def _table_locked_by_another(engine: Engine) -> bool:
         other.execute(text("SET lock_timeout = '100ms'"))
         try:
             other.execute(text("LOCK TABLE departments IN ACCESS EXCLUSIVE MODE"))
-        except Exception:
+        except DBAPIError:  # lock_timeout: the lock is held elsewhere
             return True
         finally:
             other.rollback()
