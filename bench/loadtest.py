@@ -1,7 +1,7 @@
 """Load test: the product path (POST /api/v1/chat) side by side with Rasa's REST channel alone.
 
     python -m bench.loadtest [--profile embedded] [--profile prod] [--conversations 50]
-                             [--closed-seconds 60] [--closed-rounds 6]
+                             [--closed-seconds 120] [--closed-rounds 12]
                              [--rate 10] [--duration 60] [--output bench-results/loadtest.json]
 
 Starts the stack of each profile it is given (default: the embedded one), on free ports:
@@ -504,15 +504,16 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--conversations", type=int, default=50, help="closed loop: citizens at once (50)"
     )
     parser.add_argument(
-        "--closed-seconds", type=float, default=60.0, help="closed loop: seconds per path (60)"
+        "--closed-seconds", type=float, default=120.0, help="closed loop: seconds per path (120)"
     )
     parser.add_argument(
-        # 3 turns of 10 s put the ratio of two runs of the same code 4-8 points apart: the
-        # machine's pace drifts, and six turns average more of it out for both paths
+        # The machine's pace drifts: 3 turns of 10 s put the ratio of two runs of the same code
+        # 4-8 points apart, 6 turns still 2-4 points (a standard deviation of about 1.7 over
+        # eight runs); 12 turns halve the variance, for 4 more minutes of `make loadtest`.
         "--closed-rounds",
         type=int,
-        default=6,
-        help="closed loop: turns per path (6)",
+        default=12,
+        help="closed loop: turns of 10 s per path by default (12)",
     )
     parser.add_argument("--rate", type=float, default=10.0, help="open loop msg/s (default 10)")
     parser.add_argument("--duration", type=float, default=60.0, help="open loop seconds")
