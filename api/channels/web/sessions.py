@@ -15,9 +15,11 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from api.channels.web.models import WebChatSession
+from api.conversation.models import ConversationLanguage
 from api.conversation.state import SENDER, StateQuery
 from api.core.errors import AppError, UnauthorizedError
 from api.core.types import utcnow
+from api.i18n import SOURCE_LOCALE
 
 WEB_PREFIX = "web:"
 # last_seen_at is written at most this often, so a chatting citizen does not write every turn.
@@ -44,14 +46,24 @@ def _hash(token: str) -> str:
 
 
 def issue(session: Session, now: datetime | None = None) -> tuple[str, str]:
-    """A new conversation: (sender id, token). The token is shown once and stored hashed."""
+    """A new conversation: (sender id, token). The token is shown once and stored hashed.
+    The conversation speaks Japanese, as the widget does, until the citizen chooses another
+    language or writes in one."""
     now = now or utcnow()
     sender = WEB_PREFIX + secrets.token_hex(16)
     token = secrets.token_urlsafe(32)
-    # A plain INSERT (not an ORM object and its flush): every conversation opens with one.
+    # Plain INSERTs (not ORM objects and their flush): every conversation opens with them.
     session.execute(
         insert(WebChatSession).values(
             sender_id=sender, token_hash=_hash(token), created_at=now, last_seen_at=now
+        )
+    )
+    # Kept now, in the transaction that opens the conversation, rather than by its first
+    # message: a first message in Japanese then only reads (no write, no wait for the write
+    # lock on SQLite), like the messages after it.
+    session.execute(
+        insert(ConversationLanguage).values(
+            sender_id=sender, language=SOURCE_LOCALE, updated_at=now
         )
     )
     return sender, token

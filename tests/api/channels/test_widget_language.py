@@ -66,7 +66,7 @@ def test_only_the_conversation_itself_chooses_its_language(
     )
     assert unsupported.status_code == 422
     with session_factory() as session:
-        assert language_of(session, sender) is None  # nothing refused was kept
+        assert language_of(session, sender) == "ja"  # as it opened: nothing refused was kept
 
 
 def test_easy_japanese_is_chosen_by_its_switch_not_the_menu(

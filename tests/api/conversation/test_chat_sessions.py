@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.channels.web import sessions as chat_sessions
 from api.channels.web.models import WebChatSession
+from api.conversation.language import language_of
 from api.conversation.state import read_state
 from api.core.types import utcnow
 from tests.chat_session import chat_token, open_chat_session
@@ -154,3 +155,41 @@ def test_a_conversation_in_use_is_noted_at_most_every_few_minutes(
         check(session, sender, "forged", began + timedelta(minutes=7))
     with pytest.raises(chat_sessions.UnknownConversationError):
         check(session, "web:" + "0" * 32, token, began)
+
+
+def _writes_during(bind: Any, run: Any) -> list[str]:
+    """The statements that write (INSERT, UPDATE, DELETE) while `run()` runs."""
+    writes: list[str] = []
+
+    def watch(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
+            writes.append(statement)
+
+    event.listen(bind, "before_cursor_execute", watch)
+    try:
+        run()
+    finally:
+        event.remove(bind, "before_cursor_execute", watch)
+    return writes
+
+
+def test_a_conversation_speaks_japanese_from_its_opening_and_its_first_message_only_reads(
+    rasa_down: None, client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    """The language is kept when the conversation opens, so that a first message in Japanese
+    writes nothing; a message in another language still switches it."""
+    bind = session_factory.kw["bind"]
+    sender, headers = open_chat_session(client)
+
+    def language() -> str | None:
+        with session_factory() as session:
+            return language_of(session, sender)
+
+    assert language() == "ja"
+    assert _writes_during(bind, lambda: _send(client, sender, headers)) == []
+    english = {"sender": sender, "message": "Where can I get a residence certificate?"}
+    writes = _writes_during(
+        bind, lambda: client.post("/api/v1/chat", json=english, headers=headers)
+    )
+    assert len(writes) == 1 and "conversation_languages" in writes[0]
+    assert language() == "en"
