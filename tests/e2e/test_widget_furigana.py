@@ -46,6 +46,10 @@ def test_furigana_switch_puts_readings_over_kanji(page: Page) -> None:
     switch.click()
     expect(switch).to_have_attribute("aria-checked", "true")
     expect(welcome.locator("ruby").first).to_be_visible()
+    # The greeting is then shown again in easy Japanese, and its readings fetched anew: wait
+    # for those, or the list may be read while the new greeting has none yet.
+    expect(welcome).to_contain_text("しつもんを")
+    expect(welcome.locator("rt", has_text="しやくしょ").first).to_be_attached()
     assert ["市役所", "しやくしょ"] in _readings(page, 0)  # the message already shown
 
     ask(page, "粗大ごみの出し方を教えてください")
