@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.channels.web import sessions as chat_sessions
@@ -17,6 +17,7 @@ from api.conversation.language import language_of
 from api.conversation.state import read_state
 from api.core.types import utcnow
 from tests.chat_session import chat_token, open_chat_session
+from tests.statements import statements_during
 
 
 @pytest.fixture
@@ -105,20 +106,15 @@ def test_a_web_message_is_checked_in_the_one_read_before_the_bot(
 ) -> None:
     """The token, the language, and that no survey and no handoff is live: one statement."""
     sender, headers = open_chat_session(client)
-    reads: list[str] = []
+    sent: dict[str, dict] = {}
 
-    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
-            reads.append(statement)
+    def send_both() -> None:
+        sent["accepted"] = _send(client, sender, headers)
+        sent["forged"] = _send(client, sender, {"Authorization": "Bearer forged-token-123"})
 
-    bind = session_factory.kw["bind"]
-    event.listen(bind, "before_cursor_execute", count)
-    try:
-        assert _send(client, sender, headers)["status"] == 503  # past every check, to the bot
-        forged = _send(client, sender, {"Authorization": "Bearer forged-token-123"})
-    finally:
-        event.remove(bind, "before_cursor_execute", count)
-    assert forged["code"] == "wrong_chat_token"
+    reads = statements_during(session_factory.kw["bind"], send_both, "SELECT")
+    assert sent["accepted"]["status"] == 503  # past every check, to the bot
+    assert sent["forged"]["code"] == "wrong_chat_token"
     assert len(reads) == 2  # one per message, accepted or refused
     assert all("web_chat_sessions" in r and "conversation_languages" in r for r in reads)
 
@@ -159,18 +155,7 @@ def test_a_conversation_in_use_is_noted_at_most_every_few_minutes(
 
 def _writes_during(bind: Any, run: Any) -> list[str]:
     """The statements that write (INSERT, UPDATE, DELETE) while `run()` runs."""
-    writes: list[str] = []
-
-    def watch(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if statement.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
-            writes.append(statement)
-
-    event.listen(bind, "before_cursor_execute", watch)
-    try:
-        run()
-    finally:
-        event.remove(bind, "before_cursor_execute", watch)
-    return writes
+    return statements_during(bind, run, "INSERT", "UPDATE", "DELETE")
 
 
 def test_a_conversation_speaks_japanese_from_its_opening_and_its_first_message_only_reads(

@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.conversation.language import follow, language_of, remember
 from api.conversation.service import ConversationService
 from api.i18n import EASY_JAPANESE
 from tests.api.channels.conftest import open_road_report
+from tests.statements import statements_during
 
 SENDER = "web:1a2b3c4d5e6f"
 
@@ -123,19 +123,7 @@ def test_a_case_opened_in_easy_japanese_tells_staff_so(
 
 def _reads(session_factory: sessionmaker[Session], run: Any) -> list[str]:
     """The statements that read (SELECT) while `run()` runs."""
-    connection = session_factory.kw["bind"]
-    reads: list[str] = []
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
-            reads.append(statement)
-
-    event.listen(connection, "before_cursor_execute", count)
-    try:
-        run()
-    finally:
-        event.remove(connection, "before_cursor_execute", count)
-    return reads
+    return statements_during(session_factory.kw["bind"], run, "SELECT")
 
 
 def _reads_of_the_language(session_factory: sessionmaker[Session], run: Any) -> int:
