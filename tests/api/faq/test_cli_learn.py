@@ -26,12 +26,13 @@ PAIRS = {
 }
 
 
-def texts(url: str) -> list[str]:
+def learned_rows(url: str, columns: str) -> list[str]:
+    """The learned phrasings' columns, each row joined by "|"."""
     engine = create_engine(url)
     try:
         with engine.connect() as connection:
-            rows = connection.execute(text("SELECT text, state, source FROM learned_phrasings"))
-            return [f"{t}|{state}|{source}" for t, state, source in rows]
+            rows = connection.execute(text(f"SELECT {columns} FROM learned_phrasings"))
+            return ["|".join(str(value) for value in row) for row in rows]
     finally:
         engine.dispose()
 
@@ -60,7 +61,7 @@ def test_pairs_are_learned_at_once_and_counted(
         "2 added, 0 already known, 2 unknown FAQ id, 1 empty, 1 not learned (own_wording), "
         "1 not learned (too_long), 1 not learned (vague)"
     ) in out
-    learned = texts(scratch_database)
+    learned = learned_rows(scratch_database, "text, state, source")
     assert "カーペットを処分したい|active|import" in learned
     # masked like every citizen text; what masking replaced is not part of the wording
     assert "電話は です。婚姻届の提出先はどこ|active|import" in learned
@@ -76,6 +77,33 @@ def test_pairs_are_learned_at_once_and_counted(
     assert main(["faq", "learn", "--pairs", str(pairs), "--quiet"]) == 0  # again: nothing new
     assert "0 added, 2 already known" in capsys.readouterr().out
     assert count(scratch_database, "SELECT count(*) FROM learned_phrasings") == 2
+
+
+def test_a_question_may_name_several_entries(
+    scratch_database: str,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture,
+) -> None:
+    """One question often has several right entries; a JSON object cannot repeat it as a key,
+    so it lists them. Each (question, entry) pair is learned and counted on its own."""
+    assert main(["city", "load", str(REPO_ROOT / "demo_city")]) == 0
+    pairs = write_json(
+        tmp_path / "pairs.json",
+        {
+            # moving house with a pile of garbage: the moving-in and the bulk-garbage entries
+            "引っ越しの荷物をまとめて捨てたい": ["M0013", "M0005", "M0013", "NOPE"],
+            "住民票を取りに行く時間がない": [],
+            "コンビニで証明書": ["M0012", 7],
+        },
+    )
+    capsys.readouterr()
+    assert main(["faq", "learn", "--pairs", str(pairs), "--quiet"]) == 0
+    assert "3 added, 0 already known, 3 unknown FAQ id, 0 empty" in capsys.readouterr().out
+    assert sorted(learned_rows(scratch_database, "faq_id, text")) == [
+        "M0005|引っ越しの荷物をまとめて捨てたい",
+        "M0012|コンビニで証明書",
+        "M0013|引っ越しの荷物をまとめて捨てたい",
+    ]
 
 
 @pytest.mark.parametrize(
