@@ -362,17 +362,24 @@ def timed_signals(
 
 
 def subset_figures(
-    index: FaqIndex, queries: dict[str, str], qrels: dict[str, dict[str, int]], subset: list[str]
+    knowledge: Knowledge,
+    queries: dict[str, str],
+    qrels: dict[str, dict[str, int]],
+    subset: list[str],
 ) -> dict[str, float]:
-    """Retrieval and decision figures of an index on some of the queries (learning curve)."""
+    """Search, answer and routing figures of a knowledge on some of the queries (learning
+    curve); routing judged by the departments the knowledge's entries name."""
+    index = knowledge.index
     chosen = {q: queries[q] for q in subset}
     figures, _ = evaluate_ranker(lambda q, k: index.search(q, top=k), chosen, qrels)
     sigs = {q: signals(index, text) for q, text in chosen.items()}
+    departments = {d.faq_id: d.department for d in index.documents}
     return {
         "ndcg10": figures.ndcg10,
         "recall10": figures.recall10,
         "hit1": figures.hit1,
         **decision_figures(sigs, qrels),
+        **routing_figures(knowledge.router, chosen, qrels, departments),
     }
 
 
@@ -528,10 +535,9 @@ def run(data_dir: Path, replicate_n: int = 0, do_calibrate: bool = False) -> dic
         # adapter (lower than USE's, 0.706-0.712).
         result["learning_curve"] = learning_curve(
             imported.url,
-            documents,
             data.queries,
             data.qrels,
-            lambda idx, subset: subset_figures(idx, data.queries, data.qrels, subset),
+            lambda known, subset: subset_figures(known, data.queries, data.qrels, subset),
         )
         if replicate_n:
             del imported, knowledge, index, plain, lexical, lexical_router
@@ -644,8 +650,10 @@ def format_lines(result: dict[str, object]) -> list[str]:
     if isinstance(curve, dict) and curve["mean"]:
         mean = curve["mean"]
         lines.append(
-            "learning curve (5 folds: learned = the other folds' questions -> grade-2 entries)"
+            "learning curve (5 folds: the other folds' questions -> their grade-2 entries, "
+            "learned by madoguchi faq learn's import into a copy of the database)"
         )
+        lines.append(f"  {'held-out figure':<20}{'before':>12}{'after':>12}{'1 choice':>12}")
         for key in (
             "ndcg10",
             "recall10",
@@ -653,11 +661,18 @@ def format_lines(result: dict[str, object]) -> list[str]:
             "answer_precision",
             "answer_coverage",
             "clarify_useful",
+            "routing_top1",
         ):
             lines.append(
                 f"  {key:<20}{mean['before'][key]:>12.3f}{mean['after'][key]:>12.3f}"
-                "  (held-out: before, after)"
+                f"{mean['after_first_choice'][key]:>12.3f}"
             )
+        lines.append(
+            "  (after: every grade-2 entry of a question as its choices; 1 choice: only the "
+            "first, as a history that kept one choice per question)"
+        )
+        for k, fold in enumerate(curve["folds"]):
+            lines.append(f"  fold {k} learned: {fold['grade2']['learned']}")
     lines.append(f"{'build peak MiB':<22}{ours['build_peak_mib']:>12.1f}  (tracemalloc)")
     lines.append(f"{'build RSS growth MiB':<22}{ours['build_rss_growth_mib']:>12.1f}")
     lines.append(f"{'word vectors load s':<22}{ours['vectors_load_s']:>12.2f}")
