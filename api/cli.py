@@ -325,7 +325,10 @@ def build_parser() -> argparse.ArgumentParser:
         "learn", help="import citizens' phrasings of FAQ entries (active at once, masked)"
     )
     learn.add_argument(
-        "--pairs", required=True, metavar="FILE.json", help='{"question": "faq_id" or ["faq_id", ...], ...}'
+        "--pairs",
+        required=True,
+        metavar="FILE.json",
+        help='{"question": "faq_id" or ["faq_id", ...], ...}',
     )
     learn.add_argument("--quiet", action="store_true", help="no progress on stderr")
     learn.set_defaults(run=_faq_learn)
