@@ -125,6 +125,23 @@ class Analyzer:
         """Content-word lemmas, in order, with stop words and noise removed."""
         return [m.lemma for m in self.content(text, prepared=prepared)]
 
+    def narrowings(
+        self, text: str, *, prepared: bool = False
+    ) -> list[tuple[jatext.Morpheme, jatext.Morpheme]]:
+        """(modifier, head): each content noun joined to the next by の, the modifier saying
+        which of several things the head means (ガスの開栓 → (ガス, 開栓))."""
+        norm = text if prepared else self.prepare(text)
+        content = {m.start for m in self.content(norm, prepared=True) if m.pos == "名詞"}
+        tokens = _tokenize(norm)
+        return [
+            (modifier, head)
+            for modifier, particle, head in zip(tokens, tokens[1:], tokens[2:], strict=False)
+            if modifier.start in content
+            and head.start in content
+            and particle.pos == "助詞"
+            and particle.surface == "の"
+        ]
+
     def readings(self, text: str, *, prepared: bool = False, n: int = 2) -> list[str]:
         """Kana n-grams of the readings of the content words, voicing marks dropped, so that
         kanji and kana spellings and compounds meet (スズメバチ ⊃ ハチ = 蜂)."""

@@ -173,6 +173,7 @@ class FaqIndex:
         self._answer_words: list[frozenset[str]] | None = None
         self._wordings: _Wordings | None = None  # built on first use (see wordings())
         self._text: str | None = None  # every entry's prepared text, on first use (writes())
+        self._entry_texts: dict[str, str] = {}  # one entry's prepared text, on first use
         self._word_df: dict[str, int] = {}
         for words in doc_words:
             for w in words:
@@ -290,13 +291,19 @@ class FaqIndex:
         holds `word` as written, inside a longer word too (粗大 in 粗大ごみ). Asked rarely (for
         a query word no entry uses as a word), so the text is joined on first use only."""
         if self._text is None:
-            self._text = "\n".join(
-                self.analyzer.prepare(
-                    " ".join((d.question, *d.alternatives, *d.learned, *d.tags, d.answer))
-                )
-                for d in self.documents
-            )
+            self._text = "\n".join(self._prepared_text(d) for d in self.documents)
         return bool(word) and word in self._text
+
+    def entry_writes(self, faq_id: str, word: str) -> bool:
+        """Whether this entry's text holds `word` as written, inside a longer word too."""
+        if faq_id not in self._entry_texts:
+            self._entry_texts[faq_id] = self._prepared_text(self.document(faq_id))
+        return bool(word) and word in self._entry_texts[faq_id]
+
+    def _prepared_text(self, d: FaqDocument) -> str:
+        return self.analyzer.prepare(
+            " ".join((d.question, *d.alternatives, *d.learned, *d.tags, d.answer))
+        )
 
     def covers(self, faq_id: str, lemma: str) -> bool:
         return lemma in self._doc_words[self._position[faq_id]]
