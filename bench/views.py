@@ -113,8 +113,7 @@ def learning_curve(
     if folds < 2:  # too few judged questions to hold any out
         return {"folds": [], "mean": {}}
     order = list(np.random.default_rng(seed).permutation(len(qids)))
-    text_vector_store.wait()  # the copies start with every vector stored
-    base = _knowledge(url)
+    base = _knowledge(url)  # its vectors stored: every copy starts with them
     per_fold: list[dict[str, object]] = []
     with tempfile.TemporaryDirectory(prefix="madoguchi-learning-") as scratch:
         for k in range(folds):
@@ -129,7 +128,6 @@ def learning_curve(
                     "figures": evaluate(_knowledge(copy_url), test),
                 }
             per_fold.append(fold)
-    text_vector_store.wait()
     keys = per_fold[0]["before"].keys()  # type: ignore[union-attr]
 
     def mean(figures: Callable[[dict], dict[str, float]]) -> dict[str, float]:
@@ -181,7 +179,8 @@ def _learn(url: str, base: Knowledge, pairs: dict[str, object]) -> LearnReport:
 
 
 def _knowledge(url: str) -> Knowledge:
-    """The knowledge the API builds from a database (a cache of its own: no memo shared)."""
+    """The knowledge the API builds from a database (a cache of its own: no memo shared),
+    returned once the vectors it embedded are stored in that database."""
     engine = build_engine(url)
     try:
         factory = sessionmaker(bind=engine, expire_on_commit=False)

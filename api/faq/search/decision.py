@@ -284,12 +284,14 @@ def signals(index: FaqIndex, query: str, top: int = 10) -> Signals:
         outside=(bool(unknown) and len(unknown) >= OUTSIDE_SHARE * len(words))
         or topic_outside(index, scored.terms.pairs),
         key_covered=covered is None or covered >= KEY_COVERAGE,
-        narrowed_elsewhere=narrowed_elsewhere(index, query, hits[0].faq_id),
+        narrowed_elsewhere=narrowed_elsewhere(
+            index, scored.terms.prepared, hits[0].faq_id, prepared=True
+        ),
         features=features,
     )
 
 
-def narrowed_elsewhere(index: FaqIndex, query: str, faq_id: str) -> bool:
+def narrowed_elsewhere(index: FaqIndex, query: str, faq_id: str, *, prepared: bool = False) -> bool:
     """Whether the query narrows a word the entry holds (「X の Y」, Y in the entry) by a noun X
     the entry never writes: 「ガスの開栓」 against the water entry, whose 開栓 is of water.
     Such a question asks about another X than the entry's, so it gets choices, not the entry
@@ -305,7 +307,7 @@ def narrowed_elsewhere(index: FaqIndex, query: str, faq_id: str) -> bool:
         and not index.entry_writes(faq_id, modifier.surface)
         and not index.entry_writes(faq_id, modifier.lemma)
         and index.covers(faq_id, head.lemma)
-        for modifier, head in index.analyzer.narrowings(query)
+        for modifier, head in index.analyzer.narrowings(query, prepared=prepared)
     )
 
 

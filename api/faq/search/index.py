@@ -83,6 +83,7 @@ class QueryTerms:
     chars: list[str]
     readings: list[str] = field(default_factory=list)
     pairs: list[tuple[str, str]] = field(default_factory=list)  # (surface, lemma)
+    prepared: str = ""  # the query as the analyzer prepared it (Analyzer.prepare)
 
     def of_kind(self, kind: str) -> list[str]:
         return {"w": self.words, "c": self.chars, "r": self.readings}[kind]
@@ -326,7 +327,12 @@ class FaqIndex:
         readings = list(dict.fromkeys(self.analyzer.readings(prepared, prepared=True)))
         pairs = [(m.surface, self._known_lemma(m)) for m in content]
         return QueryTerms(
-            words=words, expansions=expansions, chars=chars, readings=readings, pairs=pairs
+            words=words,
+            expansions=expansions,
+            chars=chars,
+            readings=readings,
+            pairs=pairs,
+            prepared=prepared,
         )
 
     def _known_lemma(self, m: jatext.Morpheme) -> str:
